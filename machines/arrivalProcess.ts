@@ -1,0 +1,77 @@
+/**
+ * A user arrival process (one per traffic source). Every `windowSteps` steps of simulated time it
+ * draws the next window of arrivals from its own random stream and sends them, as one
+ * `users.arrived` event, to the base station of its cell.
+ */
+import { assign, sendTo, setup } from 'xstate';
+import type { Rng } from '../src/engine/rng.js';
+import { type Arrival, generateArrivals } from '../src/model/arrivals.js';
+import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
+import { baseStationSystemId } from './ids.js';
+
+export interface ArrivalProcessInput {
+  readonly sourceIndex: number;
+  readonly source: SourceConfig;
+  readonly cells: readonly CellConfig[];
+  readonly rng: Rng;
+  readonly windowSteps: number;
+  readonly stepMs: number;
+}
+
+export interface ArrivalProcessContext extends ArrivalProcessInput {
+  /** First step of the next window to generate. */
+  readonly nextStep: number;
+  /** The window generated on entering `emitting` (handed to the base station). */
+  readonly window: readonly Arrival[];
+}
+
+/** Sent to a base station: one window of new users for its cell. */
+export interface UsersArrivedEvent {
+  readonly type: 'users.arrived';
+  readonly sourceIndex: number;
+  readonly arrivals: readonly Arrival[];
+}
+
+export const arrivalProcessMachine = setup({
+  types: {
+    input: {} as ArrivalProcessInput,
+    context: {} as ArrivalProcessContext,
+  },
+  actions: {
+    drawWindow: assign(({ context }) => ({
+      window: generateArrivals(
+        context.rng,
+        context.source,
+        context.cells,
+        context.nextStep,
+        context.nextStep + context.windowSteps,
+      ),
+      nextStep: context.nextStep + context.windowSteps,
+    })),
+    deliverWindow: sendTo(
+      ({ system, context }) =>
+        system.get(baseStationSystemId(context.cells[context.source.cellIndex]!.id)),
+      ({ context }): UsersArrivedEvent => ({
+        type: 'users.arrived',
+        sourceIndex: context.sourceIndex,
+        arrivals: context.window,
+      }),
+    ),
+  },
+  delays: {
+    window: ({ context }) => context.windowSteps * context.stepMs,
+  },
+}).createMachine({
+  id: 'arrivalProcess',
+  context: ({ input }) => ({ ...input, nextStep: 0, window: [] }),
+  initial: 'emitting',
+  states: {
+    emitting: {
+      entry: ['drawWindow', 'deliverWindow'],
+      always: 'waiting',
+    },
+    waiting: {
+      after: { window: 'emitting' },
+    },
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * A base station: one per cell. It owns its cell's place in the control plane: it takes in users
+ * from the arrival processes, acts (its Q-learning agent steps inside the data plane while it is
+ * `acting`) and reports each episode to the simulation root.
+ *
+ * Slot for the LLM planner (next issue): an `awaitingGuidance` state entered on a guidance tick,
+ * left on `plan.suggested`; the agent keeps acting on its own policy meanwhile.
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { type CellReport, cellReport } from '../src/model/report.js';
+import { enqueueArrivals, type World } from '../src/model/world.js';
+import type { UsersArrivedEvent } from './arrivalProcess.js';
+
+export interface BaseStationInput {
+  readonly cellId: string;
+  readonly index: number;
+  readonly world: World;
+}
+
+export interface BaseStationContext extends BaseStationInput {
+  readonly lastReport: CellReport | null;
+}
+
+export type BaseStationEvent =
+  | UsersArrivedEvent
+  | { readonly type: 'episode.started' }
+  | { readonly type: 'episode.ended' };
+
+/** Sent to the simulation root at the end of every episode. */
+export interface CellReportedEvent {
+  readonly type: 'cell.reported';
+  readonly cellId: string;
+  readonly report: CellReport;
+}
+
+export const baseStationMachine = setup({
+  types: {
+    input: {} as BaseStationInput,
+    context: {} as BaseStationContext,
+    events: {} as BaseStationEvent,
+  },
+  actions: {
+    queueArrivals: ({ context, event }) => {
+      if (event.type === 'users.arrived')
+        enqueueArrivals(context.world, event.sourceIndex, event.arrivals);
+    },
+    recordReport: assign({ lastReport: ({ context }) => cellReport(context.world, context.index) }),
+    sendReport: sendParent(
+      ({ context }): CellReportedEvent => ({
+        type: 'cell.reported',
+        cellId: context.cellId,
+        report: context.lastReport!,
+      }),
+    ),
+  },
+}).createMachine({
+  id: 'baseStation',
+  context: ({ input }) => ({ ...input, lastReport: null }),
+  initial: 'idle',
+  on: {
+    'users.arrived': { actions: 'queueArrivals' },
+  },
+  states: {
+    idle: {
+      on: { 'episode.started': 'acting' },
+    },
+    acting: {
+      on: { 'episode.ended': 'reporting' },
+    },
+    reporting: {
+      entry: ['recordReport', 'sendReport'],
+      always: 'idle',
+    },
+  },
+});

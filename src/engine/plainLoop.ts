@@ -1,0 +1,61 @@
+/**
+ * The same model stepped in a plain loop, with no actors: the reference for the engine's results
+ * (they must match exactly) and for its speed (the benchmark's baseline).
+ */
+import { generateArrivals } from '../model/arrivals.js';
+import {
+  beginEpisode,
+  endEpisode,
+  enqueueArrivals,
+  type Phase,
+  stepWorld,
+} from '../model/world.js';
+import type { ModelConfig } from '../scenario/resolve.js';
+import {
+  copyAgent,
+  type EpisodeRecord,
+  type RunOptions,
+  type RunOutcome,
+  recordOf,
+  setUpRun,
+} from './run.js';
+
+export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutcome {
+  const { world, arrivalRngs } = setUpRun(config, options);
+  const episodes: EpisodeRecord[] = [];
+  let trainedAgents = world.agents.map(copyAgent);
+  let nextWindow = 0;
+  const phases: [Phase, number][] = [
+    ['training', config.trainingEpisodes],
+    ['test', config.testEpisodes],
+  ];
+  for (const [phase, count] of phases) {
+    for (let e = 0; e < count; e++) {
+      beginEpisode(world, phase, e);
+      for (;;) {
+        // Arrival windows open at the same instants as the arrival-process actors' timers.
+        while (nextWindow <= world.step) {
+          config.sources.forEach((source, s) => {
+            const arrivals = generateArrivals(
+              arrivalRngs[s]!,
+              source,
+              config.cells,
+              nextWindow,
+              nextWindow + config.windowSteps,
+            );
+            enqueueArrivals(world, s, arrivals);
+          });
+          nextWindow += config.windowSteps;
+        }
+        if (world.step >= world.episodeEnd) break;
+        stepWorld(world);
+      }
+      endEpisode(world);
+      const record = recordOf(world);
+      episodes.push(record);
+      options.onEpisode?.(record);
+    }
+    if (phase === 'training') trainedAgents = world.agents.map(copyAgent);
+  }
+  return { world, episodes, trainedAgents, messages: 0 };
+}

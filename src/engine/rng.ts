@@ -1,0 +1,145 @@
+/**
+ * Seeded random streams, forked by label.
+ *
+ * Every random draw in the model comes from a stream obtained with `rng.fork('arrivals/urban')`.
+ * A stream's seed is derived from the root seed and its full label only, so adding a component
+ * (and its streams) never shifts the numbers another component sees. Streams use
+ * `seedrandom.alea` (fast, and its state can be saved and restored).
+ */
+import seedrandom from 'seedrandom';
+
+/** Serializable state of one stream: alea's internal state plus the cached normal deviate. */
+export interface RngState {
+  readonly label: string;
+  readonly alea: seedrandom.State.Alea;
+  readonly spare: number | null;
+}
+
+type Alea = seedrandom.StatefulPRNG<seedrandom.State.Alea>;
+
+export class Rng {
+  private spare: number | null = null;
+
+  private constructor(
+    /** Full label of this stream, e.g. `seed:7/arrivals/urban`. */
+    readonly label: string,
+    private readonly prng: Alea,
+  ) {}
+
+  /** The root stream for a seed. */
+  static create(seed: number | string): Rng {
+    const label = `seed:${seed}`;
+    return new Rng(label, seedrandom.alea(label, { state: true }));
+  }
+
+  /** Rebuilds a stream from `save()` output; it continues exactly where the saved one stood. */
+  static restore(state: RngState): Rng {
+    const rng = new Rng(state.label, seedrandom.alea('', { state: state.alea }));
+    rng.spare = state.spare;
+    return rng;
+  }
+
+  /** An independent stream whose seed depends only on this stream's label and `label`. */
+  fork(label: string): Rng {
+    if (label.length === 0) throw new Error('Rng.fork: empty label');
+    const full = `${this.label}/${label}`;
+    return new Rng(full, seedrandom.alea(full, { state: true }));
+  }
+
+  save(): RngState {
+    return { label: this.label, alea: this.prng.state(), spare: this.spare };
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.prng();
+  }
+
+  /** Uniform in [min, max). */
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.prng();
+  }
+
+  /** Uniform integer in [min, max] (both inclusive). */
+  int(min: number, max: number): number {
+    return min + Math.floor((max - min + 1) * this.prng());
+  }
+
+  bernoulli(p: number): boolean {
+    return this.prng() < p;
+  }
+
+  /** Normal deviate (Marsaglia polar method; the second deviate of each pair is kept). */
+  normal(mean = 0, sd = 1): number {
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return mean + sd * z;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.prng() - 1;
+      v = 2 * this.prng() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return mean + sd * u * f;
+  }
+
+  /** Exponential deviate with the given mean. */
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.prng());
+  }
+
+  /** Poisson count with mean `lambda` (Knuth's product method below 30, PTRS above). */
+  poisson(lambda: number): number {
+    if (!(lambda > 0)) return 0;
+    if (lambda < 30) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let p = this.prng();
+      while (p > limit) {
+        k++;
+        p *= this.prng();
+      }
+      return k;
+    }
+    return this.poissonPtrs(lambda);
+  }
+
+  /** Hörmann's transformed rejection with squeeze (PTRS), exact for large means. */
+  private poissonPtrs(lambda: number): number {
+    const slam = Math.sqrt(lambda);
+    const loglam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.prng() - 0.5;
+      const v = this.prng();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (
+        Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+        -lambda + k * loglam - logFactorial(k)
+      ) {
+        return k;
+      }
+    }
+  }
+}
+
+function logFactorial(k: number): number {
+  if (k < 2) return 0;
+  // Stirling series; exact enough for k >= 2 in the rejection test above.
+  const x = k + 1;
+  return (
+    (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3)
+  );
+}

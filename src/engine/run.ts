@@ -1,0 +1,70 @@
+/**
+ * Shared set-up and results of one simulation run, whichever driver runs it: the actor engine
+ * (`runActors`) or the plain loop (`runPlainLoop`). Both must give identical results.
+ */
+import type { QAgent } from '../agents/qlearning.js';
+import {
+  createWorld,
+  type EpisodeCounters,
+  type Phase,
+  setAgents,
+  type World,
+} from '../model/world.js';
+import type { ModelConfig } from '../scenario/resolve.js';
+import { Rng } from './rng.js';
+
+export interface EpisodeRecord {
+  readonly phase: Phase;
+  readonly episode: number;
+  readonly epsilon: number;
+  readonly counters: EpisodeCounters;
+}
+
+export interface RunOptions {
+  readonly seed: number;
+  /** Start from these Q-tables (a derived policy) instead of empty ones. */
+  readonly agents?: readonly QAgent[];
+  /** Called after every episode (progress, series). */
+  readonly onEpisode?: (record: EpisodeRecord) => void;
+}
+
+export interface RunOutcome {
+  readonly world: World;
+  readonly episodes: EpisodeRecord[];
+  /** Copies of the Q-tables at the end of training: the derived policy the test starts from. */
+  readonly trainedAgents: QAgent[];
+  /** XState messages delivered (0 for the plain loop). */
+  readonly messages: number;
+}
+
+export interface RunSetup {
+  readonly world: World;
+  readonly arrivalRngs: Rng[];
+}
+
+export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
+  const root = Rng.create(options.seed);
+  const world = createWorld(config, root);
+  if (options.agents) setAgents(world, options.agents.map(copyAgent));
+  return { world, arrivalRngs: config.sources.map((s) => root.fork(`arrivals/${s.id}`)) };
+}
+
+export function copyAgent(agent: QAgent): QAgent {
+  return { shape: agent.shape, q: agent.q.slice() };
+}
+
+export function recordOf(world: World): EpisodeRecord {
+  return {
+    phase: world.phase,
+    episode: world.episode,
+    epsilon: world.epsilon,
+    counters: world.episodeCounters,
+  };
+}
+
+/** Agent-steps a run performs (cells × steps over both phases). */
+export function totalAgentSteps(config: ModelConfig): number {
+  return (
+    config.cells.length * config.stepsPerEpisode * (config.trainingEpisodes + config.testEpisodes)
+  );
+}

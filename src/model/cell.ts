@@ -1,0 +1,191 @@
+/**
+ * Radio physics of one cell, as pure functions over plain data.
+ *
+ * A user's channel is kept as a path gain relative to the serving cell's transmit power, so a power
+ * change moves every user's signal (and SNR) by the same number of dB:
+ *   signal = power + gain,  snr = signal + snrOffset.
+ * Gains drift as a Gaussian random walk each step; a user whose signal falls below the floor is
+ * dropped. Coverage quality is good/fair/poor by the share of poorly served users.
+ */
+import type { Rng } from '../engine/rng.js';
+import type { CellConfig, ModelConfig } from '../scenario/resolve.js';
+import type { Arrival } from './arrivals.js';
+
+export interface User {
+  /** Signal = serving power + gain (dB). */
+  gain: number;
+  /** SNR = signal + snrOffset (dB). */
+  snrOffset: number;
+  /** Global step at which the call ends. */
+  departStep: number;
+  /** Gain towards each neighbour of the serving cell (neighbour order), relative to its power. */
+  neighbourGain: number[];
+}
+
+export interface CellState {
+  readonly config: CellConfig;
+  power: number;
+  users: User[];
+  /** Poorly served users after the last step (kept for the next observation). */
+  poorUsers: number;
+}
+
+export type Radio = ModelConfig['radio'];
+
+export const GOOD = 0;
+export const FAIR = 1;
+export const POOR = 2;
+
+export function powerLevel(cell: CellState): number {
+  return Math.round((cell.power - cell.config.powerMin) / cell.config.powerStep);
+}
+
+/** Power as a share of the cell's range (0 at minimum, 1 at maximum). */
+export function powerShare(cell: CellState): number {
+  const span = cell.config.powerMax - cell.config.powerMin;
+  return span > 0 ? (cell.power - cell.config.powerMin) / span : 0;
+}
+
+/** Moves power one step up (+1) or down (-1), within the range. */
+export function changePower(cell: CellState, direction: 1 | -1): void {
+  const c = cell.config;
+  const next = cell.power + direction * c.powerStep;
+  cell.power = Math.min(c.powerMax, Math.max(c.powerMin, next));
+}
+
+export function isPoor(power: number, user: User, radio: Radio): boolean {
+  const signal = power + user.gain;
+  return signal < radio.poorSignalDbm || signal + user.snrOffset < radio.poorSnrDb;
+}
+
+export function countPoor(cell: CellState, radio: Radio): number {
+  let poor = 0;
+  for (const u of cell.users) if (isPoor(cell.power, u, radio)) poor++;
+  return poor;
+}
+
+export function coverageOf(cell: CellState, radio: Radio): number {
+  const n = cell.users.length;
+  if (n === 0) return GOOD;
+  const share = cell.poorUsers / n;
+  if (share <= radio.coverage.goodMaxPoorShare) return GOOD;
+  if (share <= radio.coverage.fairMaxPoorShare) return FAIR;
+  return POOR;
+}
+
+export function isFull(cell: CellState): boolean {
+  return cell.users.length >= cell.config.capacity;
+}
+
+/** Removes users whose call has ended by `step`. */
+export function departUsers(cell: CellState, step: number): void {
+  const users = cell.users;
+  for (let i = users.length - 1; i >= 0; i--) {
+    if (users[i]!.departStep <= step) removeAt(users, i);
+  }
+}
+
+export type AdmitResult = 'admitted' | 'full' | 'noSignal';
+
+/** Admission control for a new user: capacity first, then the signal floor. */
+export function admit(
+  cell: CellState,
+  arrival: Arrival,
+  cells: readonly CellState[],
+  radio: Radio,
+): AdmitResult {
+  if (isFull(cell)) return 'full';
+  const c = cell.config;
+  const gain = arrival.signalDbm - c.powerMin;
+  if (cell.power + gain < radio.signalFloorDbm) return 'noSignal';
+  cell.users.push({
+    gain,
+    snrOffset: arrival.snrDb - arrival.signalDbm,
+    departStep: arrival.step + arrival.holdingSteps,
+    neighbourGain: c.neighbours.map(
+      (j, k) => arrival.neighbourSignalDbm[k]! - cells[j]!.config.powerMin,
+    ),
+  });
+  return 'admitted';
+}
+
+/** One step of channel drift; returns how many users fell below the floor and were dropped. */
+export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
+  const { signalSdDb, snrSdDb } = radio.drift;
+  const users = cell.users;
+  let dropped = 0;
+  for (let i = users.length - 1; i >= 0; i--) {
+    const u = users[i]!;
+    if (signalSdDb > 0) u.gain += rng.normal(0, signalSdDb);
+    if (snrSdDb > 0) u.snrOffset += rng.normal(0, snrSdDb);
+    if (cell.power + u.gain < radio.signalFloorDbm) {
+      removeAt(users, i);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+export type HandoffResult = 'none' | 'handedOff' | 'neighbourFull' | 'neighbourWorse';
+
+/**
+ * Hands the cell's worst-served poor user to the neighbour offering it the best signal. The
+ * request is dropped if that neighbour is full or not better by the margin. Without a poor user
+ * (or a neighbour) no request is made.
+ */
+export function handoff(
+  cells: readonly CellState[],
+  from: number,
+  radio: Radio,
+  rng: Rng,
+): HandoffResult {
+  const cell = cells[from]!;
+  const nbs = cell.config.neighbours;
+  if (nbs.length === 0) return 'none';
+  let worst = -1;
+  for (let i = 0; i < cell.users.length; i++) {
+    const u = cell.users[i]!;
+    if (isPoor(cell.power, u, radio) && (worst < 0 || u.gain < cell.users[worst]!.gain)) worst = i;
+  }
+  if (worst < 0) return 'none';
+  const user = cell.users[worst]!;
+  let bestK = 0;
+  let bestSignal = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < nbs.length; k++) {
+    const s = cells[nbs[k]!]!.power + user.neighbourGain[k]!;
+    if (s > bestSignal) {
+      bestSignal = s;
+      bestK = k;
+    }
+  }
+  const target = cells[nbs[bestK]!]!;
+  if (isFull(target)) return 'neighbourFull';
+  if (bestSignal < cell.power + user.gain + radio.handoffMarginDb) return 'neighbourWorse';
+  removeAt(cell.users, worst);
+  target.users.push(rehome(user, cells, from, nbs[bestK]!, rng));
+  return 'handedOff';
+}
+
+/** The user's channel as seen from its new serving cell. */
+function rehome(user: User, cells: readonly CellState[], from: number, to: number, rng: Rng): User {
+  const oldNbs = cells[from]!.config.neighbours;
+  const gainTo = (j: number): number => {
+    if (j === from) return user.gain;
+    const k = oldNbs.indexOf(j);
+    if (k >= 0) return user.neighbourGain[k]!;
+    const c = cells[j]!.config; // a cell the user had no channel to yet: draw one
+    return rng.uniform(c.signalMin, c.signalMax) - c.powerMin;
+  };
+  const gain = gainTo(to);
+  return {
+    gain,
+    snrOffset: user.snrOffset,
+    departStep: user.departStep,
+    neighbourGain: cells[to]!.config.neighbours.map(gainTo),
+  };
+}
+
+function removeAt<T>(items: T[], i: number): void {
+  const last = items.pop()!;
+  if (i < items.length) items[i] = last;
+}

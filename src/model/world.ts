@@ -1,0 +1,362 @@
+/**
+ * The data plane: every cell, user and agent of one simulation, stepped in lockstep.
+ *
+ * One step (for all cells, in cell order):
+ *   1. each agent observes its cell and picks an action (epsilon-greedy on its Q-table);
+ *   2. power changes apply, then handoff requests are resolved against the neighbours;
+ *   3. calls end, arriving users are admitted or refused, channels drift (floor drops);
+ *   4. each agent gets its immediate reward and updates its Q-table; counters accumulate.
+ * A step in which any request went unserved (refused arrival, dropped handoff, floor drop) is a
+ * system failure.
+ *
+ * The world is plain mutable data driven by these functions; it does no I/O and reads no clock.
+ * The actor engine and the plain-loop runner drive the very same functions.
+ */
+import {
+  ACTION_COUNT,
+  createAgent,
+  DECREASE,
+  dropBucket,
+  epsilonAt,
+  HANDOFF,
+  INCREASE,
+  type QAgent,
+  selectAction,
+  stateIndex,
+  stateShape,
+  updateQ,
+} from '../agents/qlearning.js';
+import type { Rng } from '../engine/rng.js';
+import type { ModelConfig } from '../scenario/resolve.js';
+import type { Arrival } from './arrivals.js';
+import {
+  admit,
+  type CellState,
+  changePower,
+  countPoor,
+  coverageOf,
+  departUsers,
+  driftUsers,
+  handoff,
+  isFull,
+  powerLevel,
+  powerShare,
+} from './cell.js';
+
+export type Phase = 'training' | 'test';
+
+/** Per-cell counters, accumulated over an episode. */
+export interface CellCounters {
+  droppedRequests: number;
+  droppedHandoffs: number;
+  refusedFull: number;
+  refusedSignal: number;
+  signalDrops: number;
+  handoffRequests: number;
+  handoffsDone: number;
+  arrivals: number;
+  rewardSum: number;
+  powerSum: number;
+  usersSum: number;
+  /** Decisions in which the final action came from the LLM (always 0 without guidance). */
+  llmDecisions: number;
+  actions: number[];
+}
+
+export interface EpisodeCounters {
+  steps: number;
+  systemFailures: number;
+  cells: CellCounters[];
+}
+
+interface ArrivalQueue {
+  items: Arrival[];
+  head: number;
+}
+
+export interface World {
+  readonly config: ModelConfig;
+  readonly cells: CellState[];
+  readonly agents: QAgent[];
+  /** Global step about to run. */
+  step: number;
+  /** Steps run only while step < episodeEnd (exclusive). */
+  episodeEnd: number;
+  phase: Phase;
+  /** Episode index within the phase. */
+  episode: number;
+  epsilon: number;
+  learning: boolean;
+  episodeCounters: EpisodeCounters;
+  testTotals: EpisodeCounters;
+  readonly rng: {
+    readonly init: Rng[];
+    readonly channel: Rng[];
+    readonly agent: Rng[];
+  };
+  /** Pending arrivals per traffic source (filled by the arrival processes). */
+  readonly queues: ArrivalQueue[];
+  /** Source indices feeding each cell, in source order. */
+  readonly sourcesOfCell: number[][];
+  /** Drops in the last step, per cell (the next observation's drop count). */
+  readonly lastDrops: Int32Array;
+  readonly scratch: { state: Int32Array; action: Int32Array; drops: Int32Array };
+}
+
+const zeroCounters = (cells: number): EpisodeCounters => ({
+  steps: 0,
+  systemFailures: 0,
+  cells: Array.from({ length: cells }, () => ({
+    droppedRequests: 0,
+    droppedHandoffs: 0,
+    refusedFull: 0,
+    refusedSignal: 0,
+    signalDrops: 0,
+    handoffRequests: 0,
+    handoffsDone: 0,
+    arrivals: 0,
+    rewardSum: 0,
+    powerSum: 0,
+    usersSum: 0,
+    llmDecisions: 0,
+    actions: new Array(ACTION_COUNT).fill(0),
+  })),
+});
+
+export function createWorld(config: ModelConfig, rng: Rng): World {
+  const n = config.cells.length;
+  const cells = config.cells.map(
+    (c): CellState => ({ config: c, power: c.powerMin, users: [], poorUsers: 0 }),
+  );
+  const agents = config.cells.map((c) => createAgent(stateShape(c.powerLevels, config.agent)));
+  const sourcesOfCell: number[][] = config.cells.map(() => []);
+  config.sources.forEach((s, i) => {
+    sourcesOfCell[s.cellIndex]!.push(i);
+  });
+  return {
+    config,
+    cells,
+    agents,
+    step: 0,
+    episodeEnd: 0,
+    phase: 'training',
+    episode: 0,
+    epsilon: config.agent.epsilon.start,
+    learning: true,
+    episodeCounters: zeroCounters(n),
+    testTotals: zeroCounters(n),
+    rng: {
+      init: config.cells.map((c) => rng.fork(`init/${c.id}`)),
+      channel: config.cells.map((c) => rng.fork(`channel/${c.id}`)),
+      agent: config.cells.map((c) => rng.fork(`agent/${c.id}`)),
+    },
+    queues: config.sources.map(() => ({ items: [], head: 0 })),
+    sourcesOfCell,
+    lastDrops: new Int32Array(n),
+    scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
+  };
+}
+
+/** Replaces the agents' Q-tables (a derived policy loaded from disk). */
+export function setAgents(world: World, agents: readonly QAgent[]): void {
+  agents.forEach((a, i) => {
+    world.agents[i] = a;
+  });
+}
+
+/** Global step at which episode `globalEpisode` starts. */
+export function episodeStart(config: ModelConfig, globalEpisode: number): number {
+  return globalEpisode * config.stepsPerEpisode;
+}
+
+/**
+ * Starts an episode from randomised conditions: a uniform power level and an initial load drawn
+ * from `initial.loadFraction` with fresh channels, per cell.
+ */
+export function beginEpisode(world: World, phase: Phase, episode: number): void {
+  const cfg = world.config;
+  const globalEpisode = phase === 'training' ? episode : cfg.trainingEpisodes + episode;
+  const start = episodeStart(cfg, globalEpisode);
+  world.step = start;
+  world.episodeEnd = start + cfg.stepsPerEpisode;
+  world.phase = phase;
+  world.episode = episode;
+  world.epsilon =
+    phase === 'training' ? epsilonAt(episode, cfg.agent.epsilon) : cfg.agent.test.epsilon;
+  world.learning = phase === 'training' || cfg.agent.test.learn;
+  world.episodeCounters = zeroCounters(cfg.cells.length);
+  world.lastDrops.fill(0);
+  world.cells.forEach((cell, i) => {
+    const c = cell.config;
+    const rng = world.rng.init[i]!;
+    cell.power = c.powerMin + rng.int(0, c.powerLevels - 1) * c.powerStep;
+    const load = Math.floor(rng.uniform(cfg.initialLoad.min, cfg.initialLoad.max) * c.capacity);
+    const holding = meanHolding(world, i);
+    cell.users = [];
+    for (let u = 0; u < load; u++) {
+      const arrival: Arrival = {
+        step: start,
+        signalDbm: rng.uniform(c.signalMin, c.signalMax),
+        snrDb: rng.uniform(c.snrMin, c.snrMax),
+        holdingSteps: Math.max(1, Math.ceil(rng.exponential(holding))),
+        neighbourSignalDbm: c.neighbours.map((j) =>
+          rng.uniform(cfg.cells[j]!.signalMin, cfg.cells[j]!.signalMax),
+        ),
+      };
+      admit(cell, arrival, world.cells, cfg.radio); // users below the floor simply never start
+    }
+  });
+  for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio);
+  for (const q of world.queues) dropStale(q, start);
+}
+
+/** Mean holding time of the sources feeding a cell (20 steps if none does). */
+function meanHolding(world: World, cell: number): number {
+  const src = world.sourcesOfCell[cell]!;
+  if (src.length === 0) return 20;
+  let sum = 0;
+  for (const s of src) sum += world.config.sources[s]!.meanHoldingSteps;
+  return sum / src.length;
+}
+
+/** Adds a window of arrivals produced by traffic source `source`. */
+export function enqueueArrivals(world: World, source: number, arrivals: readonly Arrival[]): void {
+  const q = world.queues[source]!;
+  if (q.head > 0 && q.head >= q.items.length / 2) {
+    q.items = q.items.slice(q.head);
+    q.head = 0;
+  }
+  for (const a of arrivals) q.items.push(a);
+}
+
+function dropStale(q: ArrivalQueue, step: number): void {
+  while (q.head < q.items.length && q.items[q.head]!.step < step) q.head++;
+}
+
+/** Runs every step whose start time lies before `timeMs`, within the current episode. */
+export function advanceWorldTo(world: World, timeMs: number): number {
+  const stepMs = world.config.stepMs;
+  let ran = 0;
+  while (world.step < world.episodeEnd && world.step * stepMs < timeMs) {
+    stepWorld(world);
+    ran++;
+  }
+  return ran;
+}
+
+/** Observation of cell i as a Q-table state index. */
+export function observe(world: World, i: number): number {
+  const cell = world.cells[i]!;
+  const agent = world.agents[i]!;
+  return stateIndex(
+    powerLevel(cell),
+    coverageOf(cell, world.config.radio),
+    isFull(cell),
+    dropBucket(world.lastDrops[i]!, world.config.agent.dropBuckets),
+    agent.shape,
+  );
+}
+
+/** One synchronous step of all cells. */
+export function stepWorld(world: World): void {
+  const { cells, agents, config, scratch } = world;
+  const { radio, agent: params } = config;
+  const n = cells.length;
+  const counters = world.episodeCounters;
+  const step = world.step;
+
+  // 1. Observe and decide.
+  for (let i = 0; i < n; i++) {
+    const s = observe(world, i);
+    scratch.state[i] = s;
+    scratch.action[i] = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
+    scratch.drops[i] = 0;
+  }
+  // 2. Power, then handoffs (in cell order, against the neighbours' current state).
+  for (let i = 0; i < n; i++) {
+    const a = scratch.action[i]!;
+    if (a === INCREASE) changePower(cells[i]!, 1);
+    else if (a === DECREASE) changePower(cells[i]!, -1);
+  }
+  for (let i = 0; i < n; i++) {
+    if (scratch.action[i] !== HANDOFF) continue;
+    const c = counters.cells[i]!;
+    const result = handoff(cells, i, radio, world.rng.channel[i]!);
+    if (result === 'none') continue;
+    c.handoffRequests++;
+    if (result === 'handedOff') c.handoffsDone++;
+    else {
+      c.droppedHandoffs++;
+      scratch.drops[i]!++;
+    }
+  }
+  // 3. Departures, arrivals, drift.
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    const c = counters.cells[i]!;
+    departUsers(cell, step);
+    for (const s of world.sourcesOfCell[i]!) {
+      const q = world.queues[s]!;
+      dropStale(q, step);
+      while (q.head < q.items.length && q.items[q.head]!.step === step) {
+        const result = admit(cell, q.items[q.head++]!, cells, radio);
+        c.arrivals++;
+        if (result === 'full') c.refusedFull++;
+        else if (result === 'noSignal') c.refusedSignal++;
+        if (result !== 'admitted') scratch.drops[i]!++;
+      }
+    }
+    const lost = driftUsers(cell, radio, world.rng.channel[i]!);
+    c.signalDrops += lost;
+    scratch.drops[i]! += lost;
+  }
+  // 4. Rewards, learning, counters.
+  let failed = false;
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i]!;
+    const c = counters.cells[i]!;
+    cell.poorUsers = countPoor(cell, radio);
+    const drops = scratch.drops[i]!;
+    world.lastDrops[i] = drops;
+    const users = cell.users.length;
+    const served = users > 0 ? 1 - cell.poorUsers / users : 1;
+    const reward =
+      params.reward.coverage * served -
+      params.reward.drop * drops -
+      params.reward.energy * powerShare(cell);
+    const a = scratch.action[i]!;
+    if (world.learning)
+      updateQ(agents[i]!, scratch.state[i]!, a, reward, observe(world, i), params);
+    c.droppedRequests += drops;
+    c.rewardSum += reward;
+    c.powerSum += cell.power;
+    c.usersSum += users;
+    c.actions[a]!++;
+    if (drops > 0) failed = true;
+  }
+  counters.steps++;
+  if (failed) counters.systemFailures++;
+  world.step = step + 1;
+}
+
+/** Closes the episode: test-phase counters are added to the test totals. Returns the episode's. */
+export function endEpisode(world: World): EpisodeCounters {
+  const ep = world.episodeCounters;
+  if (world.phase === 'test') addCounters(world.testTotals, ep);
+  return ep;
+}
+
+function addCounters(into: EpisodeCounters, from: EpisodeCounters): void {
+  into.steps += from.steps;
+  into.systemFailures += from.systemFailures;
+  from.cells.forEach((c, i) => {
+    const t = into.cells[i]!;
+    for (const key of Object.keys(c) as (keyof CellCounters)[]) {
+      if (key === 'actions')
+        c.actions.forEach((v, k) => {
+          t.actions[k]! += v;
+        });
+      else t[key] += c[key];
+    }
+  });
+}

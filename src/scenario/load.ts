@@ -1,0 +1,121 @@
+/**
+ * Reads a scenario file (YAML or JSON), validates it against the schema and reports every problem
+ * at once, each with its field path and, where the parser knows it, its line.
+ */
+import { readFileSync } from 'node:fs';
+import { type Document, isAlias, isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { type Scenario, ScenarioSchema } from './schema.js';
+
+export interface ScenarioProblem {
+  /** Field path, e.g. `cells[0].power.min` (empty for the whole document). */
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+}
+
+export class ScenarioError extends UserError {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ScenarioProblem[],
+  ) {
+    super(
+      `${file}: invalid scenario (${problems.length} problem${problems.length === 1 ? '' : 's'})\n` +
+        problems
+          .map(
+            (p) =>
+              `  - ${p.path || '(document)'}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`,
+          )
+          .join('\n'),
+    );
+  }
+}
+
+/** Largest scenario file we read; anything bigger is refused before parsing. */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+export function loadScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : String(code ?? err);
+    throw new UserError(`${file}: cannot read scenario (${why})`);
+  }
+  return parseScenario(text, file);
+}
+
+export function parseScenario(text: string, file = '<scenario>'): Scenario {
+  if (text.length > MAX_BYTES) {
+    throw new ScenarioError(file, [
+      { path: '', message: `file is larger than ${MAX_BYTES} bytes` },
+    ]);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      file,
+      doc.errors.map((e) => ({
+        path: '',
+        message: `${e.code === 'BAD_INDENT' ? 'bad indentation' : 'YAML syntax error'}: ${firstLine(e.message)}`,
+        line: e.linePos?.[0]?.line,
+      })),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ScenarioError(file, [{ path: '', message: firstLine((err as Error).message) }]);
+  }
+  const result = ScenarioSchema.safeParse(data ?? {});
+  if (!result.success) {
+    throw new ScenarioError(
+      file,
+      result.error.issues.map((issue) => toProblem(issue, doc, lineCounter)),
+    );
+  }
+  return result.data;
+}
+
+function toProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ScenarioProblem {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    message = `missing required field (expected ${issue.expected})`;
+  }
+  const keyPath =
+    issue.code === 'unrecognized_keys' && issue.keys[0] ? [...path, issue.keys[0]] : path;
+  return { path: formatPath(path), message, line: lineOf(doc, keyPath, lines) };
+}
+
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Line of the deepest node along `path` that exists in the document. */
+function lineOf(
+  doc: Document,
+  path: readonly (string | number)[],
+  lines: LineCounter,
+): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && !isAlias(node) && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}

@@ -1,0 +1,102 @@
+/**
+ * Turns a validated scenario plus a traffic level into the flat, index-based configuration the
+ * data plane runs on (cell presets applied, neighbour ids resolved, arrival rates scaled).
+ */
+import { UserError } from '../errors.js';
+import type { Scenario } from './schema.js';
+
+export interface CellConfig {
+  readonly id: string;
+  readonly index: number;
+  readonly type: string;
+  readonly powerMin: number;
+  readonly powerMax: number;
+  readonly powerStep: number;
+  /** Number of discrete power levels, min..max inclusive. */
+  readonly powerLevels: number;
+  readonly capacity: number;
+  readonly signalMin: number;
+  readonly signalMax: number;
+  readonly snrMin: number;
+  readonly snrMax: number;
+  /** Indices of the neighbour cells, in the scenario's order. */
+  readonly neighbours: readonly number[];
+}
+
+export interface SourceConfig {
+  readonly id: string;
+  readonly cellIndex: number;
+  /** Mean arrivals per step after the traffic level's scaling. */
+  readonly ratePerStep: number;
+  readonly meanHoldingSteps: number;
+}
+
+export interface ModelConfig {
+  readonly scenario: string;
+  readonly traffic: string;
+  readonly stepMs: number;
+  readonly stepsPerEpisode: number;
+  readonly trainingEpisodes: number;
+  readonly testEpisodes: number;
+  readonly windowSteps: number;
+  readonly initialLoad: { readonly min: number; readonly max: number };
+  readonly radio: Scenario['radio'];
+  readonly agent: Scenario['agent'];
+  readonly cells: readonly CellConfig[];
+  readonly sources: readonly SourceConfig[];
+}
+
+export function trafficLevels(scenario: Scenario): string[] {
+  return Object.keys(scenario.traffic.levels);
+}
+
+export function resolveModel(scenario: Scenario, traffic = scenario.traffic.default): ModelConfig {
+  const level = scenario.traffic.levels[traffic];
+  if (!level) {
+    throw new UserError(
+      `unknown traffic level '${traffic}' for scenario '${scenario.name}' (levels: ${trafficLevels(scenario).join(', ')})`,
+    );
+  }
+  const indexOf = new Map(scenario.cells.map((c, i) => [c.id, i]));
+  const cells = scenario.cells.map((cell, index): CellConfig => {
+    const type = scenario.cellTypes[cell.type]!;
+    const power = cell.power ?? type.power;
+    return {
+      id: cell.id,
+      index,
+      type: cell.type,
+      powerMin: power.min,
+      powerMax: power.max,
+      powerStep: power.step,
+      powerLevels: Math.round((power.max - power.min) / power.step) + 1,
+      capacity: cell.capacity ?? type.capacity,
+      signalMin: type.signalDbm.min,
+      signalMax: type.signalDbm.max,
+      snrMin: type.snrDb.min,
+      snrMax: type.snrDb.max,
+      neighbours: cell.neighbours.map((n) => indexOf.get(n)!),
+    };
+  });
+  const sources = scenario.traffic.sources.map(
+    (s): SourceConfig => ({
+      id: s.id,
+      cellIndex: indexOf.get(s.cell)!,
+      ratePerStep: s.arrivalRate * level.scale,
+      meanHoldingSteps: s.meanHoldingSteps,
+    }),
+  );
+  return {
+    scenario: scenario.name,
+    traffic,
+    stepMs: scenario.time.stepSeconds * 1000,
+    stepsPerEpisode: scenario.time.stepsPerEpisode,
+    trainingEpisodes: scenario.episodes.training,
+    testEpisodes: scenario.episodes.test,
+    windowSteps: scenario.traffic.windowSteps,
+    initialLoad: scenario.initial.loadFraction,
+    radio: scenario.radio,
+    agent: scenario.agent,
+    cells,
+    sources,
+  };
+}
