@@ -13,13 +13,8 @@
  */
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
-import {
-  beginEpisode,
-  type EpisodeCounters,
-  endEpisode,
-  type Phase,
-  type World,
-} from '../src/model/world.js';
+import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
+import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
 import { arrivalProcessMachine } from './arrivalProcess.js';
 import { baseStationMachine, type CellReportedEvent } from './baseStation.js';
 import { arrivalSystemId, baseStationSystemId } from './ids.js';
@@ -39,12 +34,7 @@ export interface SimulationContext extends SimulationInput {
 export type SimulationEvent = { readonly type: 'sim.start' } | CellReportedEvent;
 
 export type SimulationEmitted =
-  | {
-      readonly type: 'episode.completed';
-      readonly phase: Phase;
-      readonly episode: number;
-      readonly counters: EpisodeCounters;
-    }
+  | { readonly type: 'episode.completed'; readonly record: EpisodeRecord }
   | { readonly type: 'phase.completed'; readonly phase: Phase };
 
 const episodesIn = (context: SimulationContext): number =>
@@ -108,9 +98,7 @@ export const simulationMachine = setup({
     countReport: assign({ reportsPending: ({ context }) => context.reportsPending - 1 }),
     publishEpisode: emit(({ context }) => ({
       type: 'episode.completed' as const,
-      phase: context.phase,
-      episode: context.episode,
-      counters: context.world.episodeCounters,
+      record: recordOf(context.world),
     })),
     publishPhase: emit(({ context }) => ({
       type: 'phase.completed' as const,

@@ -38,8 +38,7 @@ export function runActors(config: ModelConfig, options: ActorRunOptions): RunOut
   });
   const episodes: EpisodeRecord[] = [];
   let trainedAgents = world.agents.map(copyAgent);
-  actor.on('episode.completed', () => {
-    const record = recordOf(world);
+  actor.on('episode.completed', ({ record }) => {
     episodes.push(record);
     options.onEpisode?.(record);
   });

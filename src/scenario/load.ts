@@ -59,7 +59,7 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     ]);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       file,
@@ -96,7 +96,7 @@ function toProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): 
   }
   const keyPath =
     issue.code === 'unrecognized_keys' && issue.keys[0] ? [...path, issue.keys[0]] : path;
-  return { path: formatPath(path), message, line: lineOf(doc, keyPath, lines) };
+  return { path: formatPath(keyPath), message, line: lineOf(doc, keyPath, lines) };
 }
 
 export function formatPath(path: readonly (string | number)[]): string {
@@ -117,5 +117,8 @@ function lineOf(
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim();
+  return s
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }

@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+/**
+ * The `aura` command line. A thin adapter: parse flags, call the model, print and write results.
+ * Exit codes: 0 success, 2 user error (bad file, flag or value; no stack trace), 1 internal error.
+ */
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UserError } from '../errors.js';
+import { executeRun } from '../run/execute.js';
+import { writeRunDir } from '../run/runDir.js';
+import { CONFIGS, type ConfigName, type Summary } from '../run/summary.js';
+import { loadScenarioFile } from '../scenario/load.js';
+import { trafficLevels } from '../scenario/resolve.js';
+import { VERSION } from '../version.js';
+import { formatSummary } from './format.js';
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a non-negative integer.');
+  }
+  return n;
+}
+
+interface RunFlags {
+  traffic?: string;
+  config: ConfigName;
+  seed: number;
+  out?: string;
+  json?: boolean;
+  policy?: string;
+  progress: boolean;
+}
+
+function runCommand(file: string, flags: RunFlags): void {
+  const scenario = loadScenarioFile(file);
+  const levels =
+    flags.traffic === 'all'
+      ? trafficLevels(scenario)
+      : (flags.traffic ?? scenario.traffic.default).split(',').map((s) => s.trim());
+  const known = trafficLevels(scenario);
+  for (const level of levels) {
+    if (!known.includes(level)) {
+      throw new UserError(
+        `--traffic: unknown level '${level}' for ${file} (levels: ${known.join(', ')}, or 'all')`,
+      );
+    }
+  }
+  const summaries: Summary[] = [];
+  for (const traffic of levels) {
+    const dir =
+      levels.length === 1
+        ? (flags.out ??
+          join('runs', `${scenario.name}-${flags.config}-${traffic}-seed${flags.seed}`))
+        : join(
+            flags.out ?? join('runs', `${scenario.name}-${flags.config}-seed${flags.seed}`),
+            traffic,
+          );
+    const total = scenario.episodes.training + scenario.episodes.test;
+    const bar =
+      flags.progress && process.stderr.isTTY
+        ? new SingleBar({
+            stream: process.stderr,
+            format: `${traffic.padEnd(8)} [{bar}] {value}/{total} episodes | {phase} | ETA {eta_formatted}`,
+            hideCursor: true,
+          })
+        : undefined;
+    bar?.start(total, 0, { phase: 'training' });
+    let done = 0;
+    let result: ReturnType<typeof executeRun>;
+    try {
+      result = executeRun({
+        scenario,
+        traffic,
+        config: flags.config,
+        seed: flags.seed,
+        policyFile: flags.policy,
+        onEpisode: (record) => {
+          done++;
+          if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });
+        },
+      });
+    } finally {
+      bar?.stop();
+    }
+    writeRunDir(dir, result.files);
+    summaries.push(result.summary);
+    if (!flags.json) process.stdout.write(`${formatSummary(result.summary, dir)}\n\n`);
+  }
+  if (flags.json) {
+    const out = summaries.length === 1 ? summaries[0] : { runs: summaries };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  }
+}
+
+function validateCommand(files: string[]): void {
+  const failures: string[] = [];
+  for (const file of files) {
+    try {
+      const s = loadScenarioFile(file);
+      process.stdout.write(
+        `${file}: ok (scenario '${s.name}', ${s.cells.length} cells, ${s.traffic.sources.length} traffic sources, levels ${trafficLevels(s).join(', ')})\n`,
+      );
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      failures.push(err.message);
+    }
+  }
+  if (failures.length > 0) throw new UserError(failures.join('\n'));
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('aura')
+    .description(
+      'AURA simulator: LLM-guided multi-agent reinforcement learning for cellular networks, as XState actors on a simulated clock.',
+    )
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('Train the agents, test them, print a summary and write a run directory.')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option(
+      '-t, --traffic <levels>',
+      "traffic level, a comma-separated list, or 'all' (default: the scenario's default level)",
+    )
+    .addOption(
+      new Option('-c, --config <name>', 'configuration').choices(CONFIGS).default('marl-only'),
+    )
+    .option('-s, --seed <n>', 'random seed (non-negative integer)', parseSeed, 1)
+    .option(
+      '-o, --out <dir>',
+      'run directory (default: runs/<scenario>-<config>-<traffic>-seed<n>; with several levels, one subdirectory per level)',
+    )
+    .option('--policy <file>', 'start from the Q-tables in this file (e.g. a policy.trained.json)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--no-progress', 'no progress bar')
+    .action((file: string, flags: RunFlags) => runCommand(file, flags));
+
+  program
+    .command('validate')
+    .description('Check scenario files and report every problem with its field path and line.')
+    .argument('<files...>', 'scenario files (YAML or JSON)')
+    .action((files: string[]) => validateCommand(files));
+
+  return program;
+}
+
+export function main(argv: string[]): number {
+  try {
+    buildProgram().parse(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every other parse failure is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`aura: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `aura: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

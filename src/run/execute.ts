@@ -1,0 +1,76 @@
+/**
+ * One run, end to end: resolve the scenario for a traffic level, simulate (training then test) on
+ * the actor engine, and assemble everything the run directory holds. No I/O besides an optional
+ * policy file read; the caller writes the results.
+ */
+import { runActors } from '../engine/actorEngine.js';
+import { type EpisodeRecord, totalAgentSteps } from '../engine/run.js';
+import { UserError } from '../errors.js';
+import { resolveModel } from '../scenario/resolve.js';
+import type { Scenario } from '../scenario/schema.js';
+import { loadPolicy, policyDocument } from './policy.js';
+import type { RunFiles } from './runDir.js';
+import { episodeCsvRow, episodesCsvHeader } from './series.js';
+import { buildSummary, type ConfigName, type Summary } from './summary.js';
+
+export interface RunRequest {
+  readonly scenario: Scenario;
+  readonly traffic: string;
+  readonly config: ConfigName;
+  readonly seed: number;
+  /** Q-tables to start from instead of empty ones (training still runs `episodes.training`). */
+  readonly policyFile?: string;
+  readonly onEpisode?: (record: EpisodeRecord) => void;
+}
+
+export interface RunResult {
+  readonly summary: Summary;
+  readonly files: RunFiles;
+}
+
+export function executeRun(
+  req: RunRequest,
+  clock: () => number = () => performance.now(),
+): RunResult {
+  if (req.config !== 'marl-only') {
+    throw new UserError(
+      `configuration '${req.config}' needs the LLM planner, which this version does not have yet; use --config marl-only`,
+    );
+  }
+  const model = resolveModel(req.scenario, req.traffic);
+  const agents = req.policyFile ? loadPolicy(req.policyFile, model) : undefined;
+  const rows = [episodesCsvHeader(model)];
+  const started = clock();
+  const outcome = runActors(model, {
+    seed: req.seed,
+    agents,
+    onEpisode: (record) => {
+      rows.push(episodeCsvRow(record));
+      req.onEpisode?.(record);
+    },
+  });
+  const wallMs = clock() - started;
+  const agentSteps = totalAgentSteps(model);
+  const summary = buildSummary(model, req.config, req.seed, outcome);
+  return {
+    summary,
+    files: {
+      resolved: {
+        ...req.scenario,
+        run: { config: req.config, traffic: req.traffic, seed: req.seed },
+      },
+      summary,
+      episodesCsv: `${rows.join('\n')}\n`,
+      timings: {
+        wallMs: Math.round(wallMs),
+        agentSteps,
+        agentStepsPerSec: Math.round(agentSteps / Math.max(wallMs / 1000, 1e-9)),
+        xstateMessages: outcome.messages,
+        messagesPerAgentStep: outcome.messages / agentSteps,
+        node: process.version,
+      },
+      trainedPolicy: policyDocument(model, outcome.trainedAgents),
+      finalPolicy: policyDocument(model, outcome.world.agents),
+    },
+  };
+}

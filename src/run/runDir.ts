@@ -1,0 +1,31 @@
+/** Writes a run directory. Files are written atomically (temporary file, then rename). */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+export interface RunFiles {
+  /** The validated scenario with every default filled in, plus what this run chose. */
+  readonly resolved: unknown;
+  readonly summary: unknown;
+  readonly episodesCsv: string;
+  readonly timings: unknown;
+  readonly trainedPolicy: unknown;
+  readonly finalPolicy: unknown;
+}
+
+export function writeRunDir(dir: string, files: RunFiles): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, 'scenario.resolved.json'), json(files.resolved));
+  writeFileAtomic(join(dir, 'episodes.csv'), files.episodesCsv);
+  writeFileAtomic(join(dir, 'policy.trained.json'), json(files.trainedPolicy));
+  writeFileAtomic(join(dir, 'policy.final.json'), json(files.finalPolicy));
+  writeFileAtomic(join(dir, 'timings.json'), json(files.timings));
+  writeFileAtomic(join(dir, 'summary.json'), json(files.summary)); // last: its presence marks a complete run
+}

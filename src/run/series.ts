@@ -1,0 +1,65 @@
+/** The per-episode series of a run, as CSV (one row per episode, per-cell columns). */
+import type { EpisodeRecord } from '../engine/run.js';
+import type { ModelConfig } from '../scenario/resolve.js';
+import { round6 } from './summary.js';
+
+const CELL_FIELDS = [
+  'droppedRequests',
+  'droppedHandoffs',
+  'refusedFull',
+  'refusedSignal',
+  'signalDrops',
+  'handoffRequests',
+  'handoffsDone',
+  'meanReward',
+  'meanPowerDbm',
+  'meanUsers',
+] as const;
+
+export function episodesCsvHeader(config: ModelConfig): string {
+  const cols = [
+    'phase',
+    'episode',
+    'epsilon',
+    'steps',
+    'systemFailures',
+    'droppedRequests',
+    'droppedHandoffs',
+  ];
+  for (const cell of config.cells) for (const f of CELL_FIELDS) cols.push(`${cell.id}.${f}`);
+  return cols.join(',');
+}
+
+export function episodeCsvRow(record: EpisodeRecord): string {
+  const { counters } = record;
+  const steps = Math.max(1, counters.steps);
+  let dropped = 0;
+  let handoffs = 0;
+  const cellCols: (string | number)[] = [];
+  for (const c of counters.cells) {
+    dropped += c.droppedRequests;
+    handoffs += c.droppedHandoffs;
+    cellCols.push(
+      c.droppedRequests,
+      c.droppedHandoffs,
+      c.refusedFull,
+      c.refusedSignal,
+      c.signalDrops,
+      c.handoffRequests,
+      c.handoffsDone,
+      round6(c.rewardSum / steps),
+      round6(c.powerSum / steps),
+      round6(c.usersSum / steps),
+    );
+  }
+  return [
+    record.phase,
+    record.episode,
+    round6(record.epsilon),
+    counters.steps,
+    counters.systemFailures,
+    dropped,
+    handoffs,
+    ...cellCols,
+  ].join(',');
+}

@@ -1,0 +1,138 @@
+/**
+ * The run summary (`summary.json`): deterministic, no wall-clock data. Same scenario,
+ * configuration, traffic and seed ⇒ byte-identical output.
+ */
+import { ACTIONS } from '../agents/qlearning.js';
+import type { RunOutcome } from '../engine/run.js';
+import type { CellCounters } from '../model/world.js';
+import type { ModelConfig } from '../scenario/resolve.js';
+
+export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
+export type ConfigName = (typeof CONFIGS)[number];
+
+export interface AgentSummary {
+  droppedRequests: number;
+  droppedHandoffs: number;
+  llmUsageRate: number;
+  refusedFull: number;
+  refusedSignal: number;
+  signalDrops: number;
+  arrivals: number;
+  handoffRequests: number;
+  handoffsDone: number;
+  meanReward: number;
+  meanPowerDbm: number;
+  meanUsers: number;
+  actions: Record<(typeof ACTIONS)[number], number>;
+}
+
+export interface Summary {
+  scenario: string;
+  config: ConfigName;
+  traffic: string;
+  seed: number;
+  episodes: { training: number; test: number; stepsPerEpisode: number };
+  test: {
+    steps: number;
+    systemFailures: number;
+    droppedRequests: number;
+    droppedHandoffs: number;
+    llmUsageRate: number;
+    agents: Record<string, AgentSummary>;
+  };
+  training: {
+    finalEpsilon: number;
+    /** Mean dropped requests per episode over the last tenth of training (all cells). */
+    lateDroppedPerEpisode: number;
+  };
+  llm: {
+    provider: string;
+    model: string;
+    calls: number;
+    inputTokens: number;
+    outputTokens: number;
+    rejected: number;
+  };
+}
+
+/** Rounds to 6 decimals so summaries stay readable; rounding is deterministic. */
+export const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+function agentSummary(c: CellCounters, steps: number): AgentSummary {
+  const per = (x: number) => (steps > 0 ? round6(x / steps) : 0);
+  return {
+    droppedRequests: c.droppedRequests,
+    droppedHandoffs: c.droppedHandoffs,
+    llmUsageRate: per(c.llmDecisions),
+    refusedFull: c.refusedFull,
+    refusedSignal: c.refusedSignal,
+    signalDrops: c.signalDrops,
+    arrivals: c.arrivals,
+    handoffRequests: c.handoffRequests,
+    handoffsDone: c.handoffsDone,
+    meanReward: per(c.rewardSum),
+    meanPowerDbm: per(c.powerSum),
+    meanUsers: per(c.usersSum),
+    actions: Object.fromEntries(
+      ACTIONS.map((a, k) => [a, c.actions[k]!]),
+    ) as AgentSummary['actions'],
+  };
+}
+
+export function buildSummary(
+  config: ModelConfig,
+  configName: ConfigName,
+  seed: number,
+  outcome: RunOutcome,
+): Summary {
+  const totals = outcome.world.testTotals;
+  const agents: Record<string, AgentSummary> = {};
+  let dropped = 0;
+  let handoffs = 0;
+  let llm = 0;
+  config.cells.forEach((cell, i) => {
+    const c = totals.cells[i]!;
+    agents[cell.id] = agentSummary(c, totals.steps);
+    dropped += c.droppedRequests;
+    handoffs += c.droppedHandoffs;
+    llm += c.llmDecisions;
+  });
+  const training = outcome.episodes.filter((e) => e.phase === 'training');
+  const late = training.slice(training.length - Math.max(1, Math.floor(training.length / 10)));
+  const lateDrops = late.reduce(
+    (sum, e) => sum + e.counters.cells.reduce((s, c) => s + c.droppedRequests, 0),
+    0,
+  );
+  const decisions = totals.steps * config.cells.length;
+  return {
+    scenario: config.scenario,
+    config: configName,
+    traffic: config.traffic,
+    seed,
+    episodes: {
+      training: config.trainingEpisodes,
+      test: config.testEpisodes,
+      stepsPerEpisode: config.stepsPerEpisode,
+    },
+    test: {
+      steps: totals.steps,
+      systemFailures: totals.systemFailures,
+      droppedRequests: dropped,
+      droppedHandoffs: handoffs,
+      llmUsageRate: decisions > 0 ? round6(llm / decisions) : 0,
+      agents,
+    },
+    training: {
+      finalEpsilon: round6(training.at(-1)?.epsilon ?? config.agent.epsilon.start),
+      lateDroppedPerEpisode: late.length > 0 ? round6(lateDrops / late.length) : 0,
+    },
+    llm: {
+      provider: 'none',
+      model: 'none',
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      rejected: 0,
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The built CLI (`npm test` builds first), exactly as users run it.
+const CLI = 'dist/src/cli/main.js';
+const aura = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+const tmp = () => mkdtempSync(join(tmpdir(), 'aura-cli-'));
+
+/** A short copy of the paper scenario, so CLI runs take well under a second. */
+function shortScenario(dir: string): string {
+  const file = join(dir, 'short.yaml');
+  const text = readFileSync('scenarios/paper.yaml', 'utf8')
+    .replace('training: 200', 'training: 10')
+    .replace('test: 50', 'test: 3');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('aura CLI', () => {
+  it('prints help and version', () => {
+    const help = aura('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/run \[options\] <scenario>/);
+    expect(aura('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('runs a scenario, writes the run directory and prints JSON', () => {
+    const dir = tmp();
+    const out = join(dir, 'run');
+    const res = aura(
+      'run',
+      shortScenario(dir),
+      '--traffic',
+      'high',
+      '--seed',
+      '5',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(res.status).toBe(0);
+    const printed = JSON.parse(res.stdout);
+    expect(printed).toMatchObject({
+      scenario: 'paper',
+      config: 'marl-only',
+      traffic: 'high',
+      seed: 5,
+    });
+    for (const f of [
+      'summary.json',
+      'episodes.csv',
+      'timings.json',
+      'scenario.resolved.json',
+      'policy.trained.json',
+      'policy.final.json',
+    ]) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(printed);
+    const csv = readFileSync(join(out, 'episodes.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(1 + 13);
+    expect(csv[0]).toMatch(/^phase,episode,epsilon,steps,systemFailures/);
+    // Same flags again: byte-identical summary.
+    const out2 = join(dir, 'run2');
+    expect(
+      aura('run', shortScenario(dir), '--traffic', 'high', '--seed', '5', '--out', out2, '--json')
+        .status,
+    ).toBe(0);
+    expect(readFileSync(join(out2, 'summary.json'), 'utf8')).toBe(
+      readFileSync(join(out, 'summary.json'), 'utf8'),
+    );
+  });
+
+  it('runs several traffic levels into subdirectories and reloads a saved policy', () => {
+    const dir = tmp();
+    const scenario = shortScenario(dir);
+    const res = aura('run', scenario, '--traffic', 'low,normal', '--out', join(dir, 'grid'));
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/traffic low/);
+    expect(res.stdout).toMatch(/traffic normal/);
+    const policy = join(dir, 'grid', 'normal', 'policy.trained.json');
+    const again = aura('run', scenario, '--policy', policy, '--out', join(dir, 'again'), '--json');
+    expect(again.status).toBe(0);
+    const bad = aura('run', scenario, '--policy', join(dir, 'grid', 'normal', 'summary.json'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/not a Q-table document/);
+  });
+
+  it.each([
+    [['run'], /missing required argument 'scenario'/],
+    [['run', 'scenarios/paper.yaml', '--seed', '-1'], /seed.*non-negative integer/],
+    [
+      ['run', 'scenarios/paper.yaml', '--config', 'best'],
+      /Allowed choices are marl-only, guided, aura/,
+    ],
+    [
+      ['run', 'scenarios/paper.yaml', '--traffic', 'rush'],
+      /unknown level 'rush'.*low, normal, high/,
+    ],
+    [['run', 'missing.yaml'], /missing\.yaml: cannot read scenario \(file not found\)/],
+    [['run', 'scenarios/paper.yaml', '--wat'], /unknown option '--wat'/],
+  ])('exits 2 with a clear message for %j', (args, message) => {
+    const res = aura(...args);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('validate reports every problem with its path and line, exit 2', () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: broken',
+        'cellTypes:',
+        '  small:',
+        '    power: { min: 40, max: 30 }',
+        '    capacity: -5',
+        'cells:',
+        '  - id: a',
+        '    type: small',
+        '    neighbours: [ghost]',
+        '    colour: blue',
+        'traffic:',
+        '  sources: [{ id: s, cell: a, arrivalRate: 1 }]',
+      ].join('\n'),
+    );
+    const res = aura('validate', file, 'scenarios/paper.yaml');
+    expect(res.status).toBe(2);
+    expect(res.stdout).toMatch(/paper\.yaml: ok/);
+    expect(res.stderr).toMatch(
+      /cellTypes\.small\.power\.min \(line 4\): min \(40\) must not exceed max \(30\)/,
+    );
+    expect(res.stderr).toMatch(/cellTypes\.small\.capacity \(line 5\)/);
+    expect(res.stderr).toMatch(/cells\[0\]\.colour \(line 10\): unknown key 'colour'/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    const run = aura('run', file);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/cells\[0\]\.colour/);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { executeRun } from '../src/run/execute.js';
+import { json } from '../src/run/runDir.js';
+import { shortPaper } from './helpers/paper.js';
+
+const summaryText = (seed: number, traffic = 'normal') =>
+  json(executeRun({ scenario: shortPaper(), traffic, config: 'marl-only', seed }).summary);
+
+describe('determinism', () => {
+  it('same scenario, configuration, traffic and seed give a byte-identical summary', () => {
+    const a = summaryText(7);
+    const b = summaryText(7);
+    expect(b).toBe(a);
+    expect(a).not.toMatch(/ms"|time|date/i); // no wall-clock fields
+  });
+
+  it('a different seed or traffic level gives different results', () => {
+    expect(summaryText(8)).not.toBe(summaryText(7));
+    expect(summaryText(7, 'high')).not.toBe(summaryText(7, 'low'));
+  });
+
+  it('has the required summary shape', () => {
+    const { summary } = executeRun({
+      scenario: shortPaper(),
+      traffic: 'high',
+      config: 'marl-only',
+      seed: 1,
+    });
+    expect(summary).toMatchObject({
+      scenario: 'paper',
+      config: 'marl-only',
+      traffic: 'high',
+      seed: 1,
+    });
+    expect(summary.test.steps).toBe(500);
+    expect(Object.keys(summary.test.agents)).toEqual(['rural', 'urban']);
+    const { rural, urban } = summary.test.agents;
+    expect(summary.test.droppedRequests).toBe(rural!.droppedRequests + urban!.droppedRequests);
+    expect(summary.test.droppedHandoffs).toBe(rural!.droppedHandoffs + urban!.droppedHandoffs);
+    expect(summary.test.systemFailures).toBeGreaterThan(0);
+    expect(summary.test.systemFailures).toBeLessThanOrEqual(summary.test.steps);
+    expect(summary.test.llmUsageRate).toBe(0);
+    expect(summary.llm).toEqual({
+      provider: 'none',
+      model: 'none',
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      rejected: 0,
+    });
+  });
+
+  it('refuses the LLM configurations with a clear user error until the planner exists', () => {
+    expect(() =>
+      executeRun({ scenario: shortPaper(), traffic: 'normal', config: 'guided', seed: 1 }),
+    ).toThrow(/needs the LLM planner/);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { runActors } from '../src/engine/actorEngine.js';
+import { runPlainLoop } from '../src/engine/plainLoop.js';
+import { totalAgentSteps } from '../src/engine/run.js';
+import { resolveModel } from '../src/scenario/resolve.js';
+import { shortPaper } from './helpers/paper.js';
+
+const comparable = (outcome: ReturnType<typeof runActors>) => ({
+  episodes: outcome.episodes,
+  totals: outcome.world.testTotals,
+  q: outcome.world.agents.map((a) => Array.from(a.q)),
+  trained: outcome.trainedAgents.map((a) => Array.from(a.q)),
+});
+
+describe('actor engine', () => {
+  it.each(['low', 'normal', 'high'])('matches the plain loop exactly (%s traffic)', (traffic) => {
+    const model = resolveModel(shortPaper(), traffic);
+    const actors = runActors(model, { seed: 3 });
+    const plain = runPlainLoop(model, { seed: 3 });
+    expect(actors.episodes).toHaveLength(25);
+    expect(actors.world.testTotals.steps).toBe(500);
+    expect(comparable(actors)).toEqual(comparable(plain));
+  });
+
+  it('sends far fewer XState messages than agent-steps', () => {
+    const model = resolveModel(shortPaper(), 'normal');
+    const outcome = runActors(model, { seed: 1 });
+    const perStep = outcome.messages / totalAgentSteps(model);
+    expect(outcome.messages).toBeGreaterThan(0);
+    expect(perStep).toBeLessThan(0.1);
+  });
+
+  it('does not depend on how arrivals are split into windows', () => {
+    const base = shortPaper();
+    const a = runActors(resolveModel(base, 'high'), { seed: 9 });
+    for (const windowSteps of [1, 7, 100, 1000]) {
+      const b = runActors(
+        resolveModel({ ...base, traffic: { ...base.traffic, windowSteps } }, 'high'),
+        { seed: 9 },
+      );
+      expect(comparable(b)).toEqual(comparable(a));
+    }
+  });
+
+  it('reports episodes in order and copies the trained policy at the end of training', () => {
+    const model = resolveModel(shortPaper(), 'normal');
+    const outcome = runActors(model, { seed: 2 });
+    expect(outcome.episodes.map((e) => `${e.phase}:${e.episode}`)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `training:${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `test:${i}`),
+    ]);
+    // The test phase keeps learning, so the final tables moved away from the trained copy.
+    expect(outcome.trainedAgents[0]!.q).not.toEqual(outcome.world.agents[0]!.q);
+    const frozen = resolveModel(
+      shortPaper({ agent: { ...shortPaper().agent, test: { epsilon: 0, learn: false } } }),
+      'normal',
+    );
+    const still = runActors(frozen, { seed: 2 });
+    expect(still.trainedAgents[1]!.q).toEqual(still.world.agents[1]!.q);
+  });
+
+  it('starts from a given policy and can skip training', () => {
+    const trained = runActors(resolveModel(shortPaper(), 'normal'), { seed: 4 }).trainedAgents;
+    const model = resolveModel(shortPaper({ episodes: { training: 0, test: 3 } }), 'normal');
+    const outcome = runActors(model, { seed: 4, agents: trained });
+    expect(outcome.episodes.every((e) => e.phase === 'test')).toBe(true);
+    expect(outcome.trainedAgents.map((a) => Array.from(a.q))).toEqual(
+      trained.map((a) => Array.from(a.q)),
+    );
+    expect(runPlainLoop(model, { seed: 4, agents: trained }).world.testTotals).toEqual(
+      outcome.world.testTotals,
+    );
+  });
+});
