@@ -1,13 +1,12 @@
 /**
- * A user arrival process (one per traffic source). Every `windowSteps` steps of simulated time it
- * draws the next window of arrivals from its own random stream and sends them, as one
- * `users.arrived` event, to the base station of its cell.
+ * A user arrival process (one per traffic source, spawned by the base station of its cell). Every
+ * `windowSteps` steps of simulated time it draws the next window of arrivals from its own random
+ * stream and sends them, as one `users.arrived` event, to that base station.
  */
-import { assign, sendTo, setup } from 'xstate';
+import { assign, sendParent, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
 import { type Arrival, generateArrivals } from '../src/model/arrivals.js';
 import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
-import { baseStationSystemId } from './ids.js';
 
 export interface ArrivalProcessInput {
   readonly sourceIndex: number;
@@ -48,9 +47,7 @@ export const arrivalProcessMachine = setup({
       ),
       nextStep: context.nextStep + context.windowSteps,
     })),
-    deliverWindow: sendTo(
-      ({ system, context }) =>
-        system.get(baseStationSystemId(context.cells[context.source.cellIndex]!.id)),
+    deliverWindow: sendParent(
       ({ context }): UsersArrivedEvent => ({
         type: 'users.arrived',
         sourceIndex: context.sourceIndex,

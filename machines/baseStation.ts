@@ -1,23 +1,28 @@
 /**
- * A base station: one per cell. It owns its cell's place in the control plane: it takes in users
- * from the arrival processes, acts (its Q-learning agent steps inside the data plane while it is
+ * A base station: one per cell. It owns its cell's place in the control plane: it spawns the
+ * arrival processes of its cell and takes in their users, acts (its Q-learning agent steps inside the data plane while it is
  * `acting`) and reports each episode to the simulation root.
  *
  * Slot for the LLM planner (next issue): an `awaitingGuidance` state entered on a guidance tick,
  * left on `plan.suggested`; the agent keeps acting on its own policy meanwhile.
  */
-import { assign, sendParent, setup } from 'xstate';
+import { type ActorRefFrom, assign, sendParent, setup } from 'xstate';
+import type { Rng } from '../src/engine/rng.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
 import { enqueueArrivals, type World } from '../src/model/world.js';
-import type { UsersArrivedEvent } from './arrivalProcess.js';
+import { arrivalProcessMachine, type UsersArrivedEvent } from './arrivalProcess.js';
+import { arrivalSystemId } from './ids.js';
 
 export interface BaseStationInput {
   readonly cellId: string;
   readonly index: number;
   readonly world: World;
+  /** The traffic sources arriving at this cell, each with its own random stream. */
+  readonly sources: readonly { readonly sourceIndex: number; readonly rng: Rng }[];
 }
 
 export interface BaseStationContext extends BaseStationInput {
+  readonly arrivalProcesses: readonly ActorRefFrom<typeof arrivalProcessMachine>[];
   readonly lastReport: CellReport | null;
 }
 
@@ -39,7 +44,26 @@ export const baseStationMachine = setup({
     context: {} as BaseStationContext,
     events: {} as BaseStationEvent,
   },
+  actors: { arrivalProcess: arrivalProcessMachine },
   actions: {
+    spawnArrivalProcesses: assign({
+      arrivalProcesses: ({ context, spawn }) =>
+        context.sources.map(({ sourceIndex, rng }) => {
+          const { config } = context.world;
+          const source = config.sources[sourceIndex]!;
+          return spawn('arrivalProcess', {
+            id: arrivalSystemId(source.id),
+            input: {
+              sourceIndex,
+              source,
+              cells: config.cells,
+              rng,
+              windowSteps: config.windowSteps,
+              stepMs: config.stepMs,
+            },
+          });
+        }),
+    }),
     queueArrivals: ({ context, event }) => {
       if (event.type === 'users.arrived')
         enqueueArrivals(context.world, event.sourceIndex, event.arrivals);
@@ -55,7 +79,8 @@ export const baseStationMachine = setup({
   },
 }).createMachine({
   id: 'baseStation',
-  context: ({ input }) => ({ ...input, lastReport: null }),
+  context: ({ input }) => ({ ...input, arrivalProcesses: [], lastReport: null }),
+  entry: 'spawnArrivalProcesses',
   initial: 'idle',
   on: {
     'users.arrived': { actions: 'queueArrivals' },

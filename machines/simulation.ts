@@ -1,6 +1,6 @@
 /**
- * The simulation root. It spawns one base-station actor per cell and one arrival-process actor per
- * traffic source, then runs the training episodes and the test episodes. Each episode lasts
+ * The simulation root. It spawns one base-station actor per cell (each spawns the arrival-process
+ * actors of its cell's traffic sources), then runs the training episodes and the test episodes. Each episode lasts
  * `stepsPerEpisode` steps of simulated time (one delayed event on the shared clock); at its end
  * the root asks every base station for its report and, once all have answered, publishes the
  * episode (`episode.completed`, an emitted event the run adapter listens to).
@@ -11,13 +11,12 @@
  * Slots for the next issue: the LLM planner and the alignment controller are spawned here beside
  * the base stations when the configuration asks for them.
  */
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
 import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
-import { arrivalProcessMachine } from './arrivalProcess.js';
 import { baseStationMachine, type CellReportedEvent } from './baseStation.js';
-import { arrivalSystemId, baseStationSystemId } from './ids.js';
+import { baseStationSystemId } from './ids.js';
 
 export interface SimulationInput {
   readonly world: World;
@@ -26,6 +25,7 @@ export interface SimulationInput {
 }
 
 export interface SimulationContext extends SimulationInput {
+  readonly stations: readonly ActorRefFrom<typeof baseStationMachine>[];
   readonly phase: Phase;
   readonly episode: number;
   readonly reportsPending: number;
@@ -51,32 +51,26 @@ export const simulationMachine = setup({
   },
   actors: {
     baseStation: baseStationMachine,
-    arrivalProcess: arrivalProcessMachine,
   },
   actions: {
-    spawnActors: enqueueActions(({ context, enqueue }) => {
-      const { config } = context.world;
-      config.cells.forEach((cell, index) => {
-        enqueue.spawnChild('baseStation', {
-          id: baseStationSystemId(cell.id),
-          systemId: baseStationSystemId(cell.id),
-          input: { cellId: cell.id, index, world: context.world },
-        });
-      });
-      config.sources.forEach((source, sourceIndex) => {
-        enqueue.spawnChild('arrivalProcess', {
-          id: arrivalSystemId(source.id),
-          systemId: arrivalSystemId(source.id),
-          input: {
-            sourceIndex,
-            source,
-            cells: config.cells,
-            rng: context.arrivalRngs[sourceIndex]!,
-            windowSteps: config.windowSteps,
-            stepMs: config.stepMs,
-          },
-        });
-      });
+    spawnActors: assign({
+      // One assign spawning every station: XState copies its children map once, not per child.
+      stations: ({ context, spawn }) =>
+        context.world.config.cells.map((cell, index) =>
+          spawn('baseStation', {
+            id: baseStationSystemId(cell.id),
+            systemId: baseStationSystemId(cell.id),
+            input: {
+              cellId: cell.id,
+              index,
+              world: context.world,
+              sources: context.world.sourcesOfCell[index]!.map((sourceIndex) => ({
+                sourceIndex,
+                rng: context.arrivalRngs[sourceIndex]!,
+              })),
+            },
+          }),
+        ),
     }),
     enterPhase: assign((_, params: { phase: Phase }) => ({ phase: params.phase, episode: 0 })),
     nextEpisode: assign({ episode: ({ context }) => context.episode + 1 }),
@@ -115,7 +109,13 @@ export const simulationMachine = setup({
   },
 }).createMachine({
   id: 'simulation',
-  context: ({ input }) => ({ ...input, phase: 'training', episode: 0, reportsPending: 0 }),
+  context: ({ input }) => ({
+    ...input,
+    stations: [],
+    phase: 'training',
+    episode: 0,
+    reportsPending: 0,
+  }),
   initial: 'idle',
   states: {
     idle: {

@@ -1,0 +1,87 @@
+/**
+ * Engine benchmark: agent-steps per second of the actor engine and of the same model stepped in a
+ * plain loop, measured in one process, interleaved, with their ratio and the XState messages per
+ * agent-step. `npm run bench` prints a table; `npm run bench -- --json` prints
+ * `{ "cases": [ { name, cells, engineAgentStepsPerSec, plainAgentStepsPerSec, ratio,
+ * messagesPerAgentStep, ... } ] }`.
+ */
+import { runActors } from '../src/engine/actorEngine.js';
+import { runPlainLoop } from '../src/engine/plainLoop.js';
+import { type RunOutcome, totalAgentSteps } from '../src/engine/run.js';
+import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
+import type { Scenario } from '../src/scenario/schema.js';
+import { lineScenario, paperScenario } from './scenarios.js';
+
+interface Case {
+  readonly name: string;
+  readonly scenario: Scenario;
+  /** Episodes per measured run (training + test), sized for a similar number of agent-steps. */
+  readonly episodes: number;
+}
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const repeats = Number(args.find((a) => a.startsWith('--repeats='))?.split('=')[1] ?? 3);
+
+function withEpisodes(s: Scenario, episodes: number): Scenario {
+  return { ...s, episodes: { training: Math.max(0, episodes - 1), test: 1 } };
+}
+
+function measure(model: ModelConfig, run: (m: ModelConfig, o: { seed: number }) => RunOutcome) {
+  const t0 = process.hrtime.bigint();
+  const outcome = run(model, { seed: 1 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { rate: totalAgentSteps(model) / seconds, outcome };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const paper = paperScenario();
+const cases: Case[] = [
+  { name: 'paper (2 cells, normal traffic)', scenario: paper, episodes: 2000 },
+  { name: 'line-10', scenario: lineScenario(10, paper), episodes: 400 },
+  { name: 'line-100', scenario: lineScenario(100, paper), episodes: 40 },
+  { name: 'line-1000', scenario: lineScenario(1000, paper), episodes: 10 },
+];
+
+const results = [];
+for (const c of cases) {
+  const model = resolveModel(withEpisodes(c.scenario, c.episodes), 'normal');
+  const warm = resolveModel(withEpisodes(c.scenario, Math.max(2, c.episodes / 10)), 'normal');
+  measure(warm, runActors);
+  measure(warm, runPlainLoop);
+  const engine: number[] = [];
+  const plain: number[] = [];
+  let messages = 0;
+  for (let r = 0; r < repeats; r++) {
+    const e = measure(model, runActors);
+    engine.push(e.rate);
+    messages = e.outcome.messages;
+    plain.push(measure(model, runPlainLoop).rate);
+  }
+  const agentSteps = totalAgentSteps(model);
+  const row = {
+    name: c.name,
+    cells: model.cells.length,
+    engineAgentStepsPerSec: Math.round(median(engine)),
+    plainAgentStepsPerSec: Math.round(median(plain)),
+    ratio: Number((median(engine) / median(plain)).toFixed(3)),
+    messagesPerAgentStep: Number((messages / agentSteps).toFixed(5)),
+    agentStepsPerRun: agentSteps,
+    repeats,
+    peakRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+  };
+  results.push(row);
+  if (!asJson) {
+    process.stderr.write(
+      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(10)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(10)}/s  ratio ${row.ratio.toFixed(3)}  msgs/agent-step ${row.messagesPerAgentStep}\n`,
+    );
+  }
+}
+if (asJson) {
+  process.stdout.write(`${JSON.stringify({ node: process.version, cases: results }, null, 2)}\n`);
+}
