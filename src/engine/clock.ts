@@ -43,7 +43,9 @@ export class SimClock implements Clock {
   onAdvance: ((from: number, to: number) => void) | undefined;
 
   constructor(options: SimClockOptions = {}) {
-    this.current = options.start ?? 0;
+    const start = options.start ?? 0;
+    if (!Number.isFinite(start)) throw new RangeError('SimClock: start time must be finite');
+    this.current = start;
     this.onAdvance = options.onAdvance;
   }
 
@@ -108,7 +110,7 @@ export class SimClock implements Clock {
   }
 
   private moveTo(time: number): void {
-    if (time <= this.current) return;
+    if (!(time > this.current) || !Number.isFinite(time)) return; // never backwards, NaN or ∞
     const from = this.current;
     this.current = time;
     this.onAdvance?.(from, time);

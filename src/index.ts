@@ -1,0 +1,13 @@
+/** Library entry point of aura-sim. */
+export { ACTIONS, type Action, type QAgent } from './agents/qlearning.js';
+export { runActors } from './engine/actorEngine.js';
+export { SimClock } from './engine/clock.js';
+export { runPlainLoop } from './engine/plainLoop.js';
+export { Rng, type RngState } from './engine/rng.js';
+export type { EpisodeRecord, RunOutcome } from './engine/run.js';
+export { UserError } from './errors.js';
+export { executeRun, type RunRequest, type RunResult } from './run/execute.js';
+export type { Summary } from './run/summary.js';
+export { loadScenarioFile, parseScenario, ScenarioError } from './scenario/load.js';
+export { type ModelConfig, resolveModel } from './scenario/resolve.js';
+export { type Scenario, ScenarioSchema } from './scenario/schema.js';
