@@ -2,8 +2,8 @@
  * Reads a scenario file (YAML or JSON), validates it against the schema and reports every problem
  * at once, each with its field path and, where the parser knows it, its line.
  */
-import { readFileSync } from 'node:fs';
-import { type Document, isAlias, isNode, LineCounter, parseDocument } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { type Document, isAlias, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
@@ -38,8 +38,10 @@ const MAX_BYTES = 4 * 1024 * 1024;
 export function loadScenarioFile(file: string): Scenario {
   let text: string;
   try {
+    if (statSync(file).size > MAX_BYTES) tooLarge(file); // before reading it all
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ScenarioError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -53,11 +55,7 @@ export function loadScenarioFile(file: string): Scenario {
 }
 
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
-  if (text.length > MAX_BYTES) {
-    throw new ScenarioError(file, [
-      { path: '', message: `file is larger than ${MAX_BYTES} bytes` },
-    ]);
-  }
+  if (Buffer.byteLength(text, 'utf8') > MAX_BYTES) tooLarge(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -103,17 +101,32 @@ export function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-/** Line of the deepest node along `path` that exists in the document. */
+/**
+ * Line of the deepest entry along `path` that exists in the document: the line of its key in a
+ * mapping (a block value starts on the next line), else of the node itself.
+ */
 function lineOf(
   doc: Document,
   path: readonly (string | number)[],
   lines: LineCounter,
 ): number | undefined {
   for (let n = path.length; n >= 0; n--) {
+    if (n > 0) {
+      const parent = doc.getIn(path.slice(0, n - 1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[n - 1]);
+        if (pair && isNode(pair.key) && pair.key.range)
+          return lines.linePos(pair.key.range[0]).line;
+      }
+    }
     const node = doc.getIn(path.slice(0, n), true);
     if (isNode(node) && !isAlias(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+function tooLarge(file: string): never {
+  throw new ScenarioError(file, [{ path: '', message: `file is larger than ${MAX_BYTES} bytes` }]);
 }
 
 function firstLine(s: string): string {
