@@ -14,7 +14,6 @@ import {
   type EpisodeRecord,
   type RunOptions,
   type RunOutcome,
-  recordOf,
   setUpRun,
 } from './run.js';
 
