@@ -1,12 +1,12 @@
 /**
  * A base station: one per cell. It owns its cell's place in the control plane: it spawns the
- * arrival processes of its cell and takes in their users, acts (its Q-learning agent steps inside the data plane while it is
- * `acting`) and reports each episode to the simulation root.
+ * arrival processes of its cell and takes in their users, acts (its Q-learning agent steps inside
+ * the data plane while it is `acting`) and keeps a report of its last episode in its context.
  *
  * Slot for the LLM planner (next issue): an `awaitingGuidance` state entered on a guidance tick,
  * left on `plan.suggested`; the agent keeps acting on its own policy meanwhile.
  */
-import { type ActorRefFrom, assign, sendParent, setup } from 'xstate';
+import { type ActorRefFrom, assign, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
 import { enqueueArrivals, type World } from '../src/model/world.js';
@@ -26,17 +26,12 @@ export interface BaseStationContext extends BaseStationInput {
   readonly lastReport: CellReport | null;
 }
 
-export type BaseStationEvent =
-  | UsersArrivedEvent
+/** Episode boundaries, sent by the root through the regions. */
+export type EpisodeEvent =
   | { readonly type: 'episode.started' }
   | { readonly type: 'episode.ended' };
 
-/** Sent to the simulation root at the end of every episode. */
-export interface CellReportedEvent {
-  readonly type: 'cell.reported';
-  readonly cellId: string;
-  readonly report: CellReport;
-}
+export type BaseStationEvent = UsersArrivedEvent | EpisodeEvent;
 
 export const baseStationMachine = setup({
   types: {
@@ -69,13 +64,6 @@ export const baseStationMachine = setup({
         enqueueArrivals(context.world, event.sourceIndex, event.arrivals);
     },
     recordReport: assign({ lastReport: ({ context }) => cellReport(context.world, context.index) }),
-    sendReport: sendParent(
-      ({ context }): CellReportedEvent => ({
-        type: 'cell.reported',
-        cellId: context.cellId,
-        report: context.lastReport!,
-      }),
-    ),
   },
 }).createMachine({
   id: 'baseStation',
@@ -90,11 +78,7 @@ export const baseStationMachine = setup({
       on: { 'episode.started': 'acting' },
     },
     acting: {
-      on: { 'episode.ended': 'reporting' },
-    },
-    reporting: {
-      entry: ['recordReport', 'sendReport'],
-      always: 'idle',
+      on: { 'episode.ended': { target: 'idle', actions: 'recordReport' } },
     },
   },
 });

@@ -1,3 +1,4 @@
-/** System ids under which actors find each other (`system.get(id)`). */
+/** Actor ids (and system ids, for `system.get(id)`) of the simulation's actors. */
+export const regionSystemId = (index: number): string => `region:${index}`;
 export const baseStationSystemId = (cellId: string): string => `bs:${cellId}`;
 export const arrivalSystemId = (sourceId: string): string => `arrivals:${sourceId}`;

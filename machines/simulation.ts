@@ -1,9 +1,9 @@
 /**
- * The simulation root. It spawns one base-station actor per cell (each spawns the arrival-process
- * actors of its cell's traffic sources), then runs the training episodes and the test episodes. Each episode lasts
- * `stepsPerEpisode` steps of simulated time (one delayed event on the shared clock); at its end
- * the root asks every base station for its report and, once all have answered, publishes the
- * episode (`episode.completed`, an emitted event the run adapter listens to).
+ * The simulation root. It spawns the regions (each spawns up to 64 base stations, one per cell,
+ * and each station the arrival processes of its cell), then runs the training episodes and the
+ * test episodes. Each episode lasts `stepsPerEpisode` steps of simulated time (one delayed event
+ * on the shared clock); at its end the root closes the episode's counters, tells every region, and
+ * publishes the episode (`episode.completed`, an emitted event the run adapter listens to).
  *
  * The data plane is not stepped by messages: the clock's advance hook lets the world catch up to
  * the instant of each control event, so messages per agent-step stay far below one.
@@ -12,11 +12,12 @@
  * the base stations when the configuration asks for them.
  */
 import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
+import { regionsOf } from '../src/engine/regions.js';
 import type { Rng } from '../src/engine/rng.js';
 import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
-import { baseStationMachine, type CellReportedEvent } from './baseStation.js';
-import { baseStationSystemId } from './ids.js';
+import { regionSystemId } from './ids.js';
+import { regionMachine } from './region.js';
 
 export interface SimulationInput {
   readonly world: World;
@@ -25,13 +26,12 @@ export interface SimulationInput {
 }
 
 export interface SimulationContext extends SimulationInput {
-  readonly stations: readonly ActorRefFrom<typeof baseStationMachine>[];
+  readonly regions: readonly ActorRefFrom<typeof regionMachine>[];
   readonly phase: Phase;
   readonly episode: number;
-  readonly reportsPending: number;
 }
 
-export type SimulationEvent = { readonly type: 'sim.start' } | CellReportedEvent;
+export type SimulationEvent = { readonly type: 'sim.start' };
 
 export type SimulationEmitted =
   | { readonly type: 'episode.completed'; readonly record: EpisodeRecord }
@@ -49,26 +49,15 @@ export const simulationMachine = setup({
     events: {} as SimulationEvent,
     emitted: {} as SimulationEmitted,
   },
-  actors: {
-    baseStation: baseStationMachine,
-  },
+  actors: { region: regionMachine },
   actions: {
     spawnActors: assign({
-      // One assign spawning every station: XState copies its children map once, not per child.
-      stations: ({ context, spawn }) =>
-        context.world.config.cells.map((cell, index) =>
-          spawn('baseStation', {
-            id: baseStationSystemId(cell.id),
-            systemId: baseStationSystemId(cell.id),
-            input: {
-              cellId: cell.id,
-              index,
-              world: context.world,
-              sources: context.world.sourcesOfCell[index]!.map((sourceIndex) => ({
-                sourceIndex,
-                rng: context.arrivalRngs[sourceIndex]!,
-              })),
-            },
+      regions: ({ context, spawn }) =>
+        regionsOf(context.world.config.cells.length).map((cells, index) =>
+          spawn('region', {
+            id: regionSystemId(index),
+            systemId: regionSystemId(index),
+            input: { world: context.world, cells, arrivalRngs: context.arrivalRngs },
           }),
         ),
     }),
@@ -76,20 +65,14 @@ export const simulationMachine = setup({
     nextEpisode: assign({ episode: ({ context }) => context.episode + 1 }),
     beginEpisode: ({ context }) => beginEpisode(context.world, context.phase, context.episode),
     announceEpisode: enqueueActions(({ context, enqueue }) => {
-      for (const cell of context.world.config.cells) {
-        enqueue.sendTo(baseStationSystemId(cell.id), { type: 'episode.started' });
-      }
+      for (const region of context.regions) enqueue.sendTo(region, { type: 'episode.started' });
     }),
     closeEpisode: ({ context }) => {
       endEpisode(context.world);
     },
-    askReports: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ reportsPending: context.world.config.cells.length });
-      for (const cell of context.world.config.cells) {
-        enqueue.sendTo(baseStationSystemId(cell.id), { type: 'episode.ended' });
-      }
+    announceEnd: enqueueActions(({ context, enqueue }) => {
+      for (const region of context.regions) enqueue.sendTo(region, { type: 'episode.ended' });
     }),
-    countReport: assign({ reportsPending: ({ context }) => context.reportsPending - 1 }),
     publishEpisode: emit(({ context }) => ({
       type: 'episode.completed' as const,
       record: recordOf(context.world),
@@ -101,7 +84,6 @@ export const simulationMachine = setup({
   },
   guards: {
     phaseIsEmpty: ({ context }) => episodesIn(context) === 0,
-    allReported: ({ context }) => context.reportsPending === 0,
     moreEpisodes: ({ context }) => context.episode + 1 < episodesIn(context),
   },
   delays: {
@@ -111,10 +93,9 @@ export const simulationMachine = setup({
   id: 'simulation',
   context: ({ input }) => ({
     ...input,
-    stations: [],
+    regions: [],
     phase: 'training',
     episode: 0,
-    reportsPending: 0,
   }),
   initial: 'idle',
   states: {
@@ -145,7 +126,7 @@ export const simulationMachine = setup({
   },
 });
 
-/** The episode cycle shared by both phases: run, collect reports, continue or finish. */
+/** The episode cycle shared by both phases: run, close, continue or finish. */
 function episodeLoop() {
   return {
     starting: {
@@ -153,15 +134,10 @@ function episodeLoop() {
     },
     episode: {
       entry: ['beginEpisode', 'announceEpisode'],
-      after: { episode: 'collecting' },
-    },
-    collecting: {
-      entry: ['closeEpisode', 'askReports'],
-      on: { 'cell.reported': { actions: 'countReport' } },
-      always: { guard: 'allReported', target: 'closed' },
+      after: { episode: 'closed' },
     },
     closed: {
-      entry: 'publishEpisode',
+      entry: ['closeEpisode', 'announceEnd', 'publishEpisode'],
       always: [
         { guard: 'moreEpisodes', target: 'episode', actions: 'nextEpisode' },
         { target: 'finished' },

@@ -1,0 +1,71 @@
+/**
+ * A region: a group of neighbouring base stations under the simulation root. It spawns its
+ * stations and relays the root's episode events to them. (Next: the natural home of a regional
+ * LLM planner batching its cells' requests.)
+ */
+import { type ActorRefFrom, assign, enqueueActions, setup } from 'xstate';
+import type { Rng } from '../src/engine/rng.js';
+import type { World } from '../src/model/world.js';
+import { baseStationMachine, type EpisodeEvent } from './baseStation.js';
+import { baseStationSystemId } from './ids.js';
+
+export interface RegionInput {
+  readonly world: World;
+  /** Indices of this region's cells. */
+  readonly cells: readonly number[];
+  /** One stream per traffic source of the whole scenario, in source order. */
+  readonly arrivalRngs: readonly Rng[];
+}
+
+export interface RegionContext extends RegionInput {
+  readonly stations: readonly ActorRefFrom<typeof baseStationMachine>[];
+}
+
+export type RegionEvent = EpisodeEvent;
+
+export const regionMachine = setup({
+  types: {
+    input: {} as RegionInput,
+    context: {} as RegionContext,
+    events: {} as RegionEvent,
+  },
+  actors: { baseStation: baseStationMachine },
+  actions: {
+    // One assign spawning every station: XState copies the children map once, not per child.
+    spawnStations: assign({
+      stations: ({ context, spawn }) =>
+        context.cells.map((index) => {
+          const cell = context.world.config.cells[index]!;
+          return spawn('baseStation', {
+            id: baseStationSystemId(cell.id),
+            systemId: baseStationSystemId(cell.id),
+            input: {
+              cellId: cell.id,
+              index,
+              world: context.world,
+              sources: context.world.sourcesOfCell[index]!.map((sourceIndex) => ({
+                sourceIndex,
+                rng: context.arrivalRngs[sourceIndex]!,
+              })),
+            },
+          });
+        }),
+    }),
+    relay: enqueueActions(({ context, event, enqueue }) => {
+      for (const station of context.stations) enqueue.sendTo(station, event);
+    }),
+  },
+}).createMachine({
+  id: 'region',
+  context: ({ input }) => ({ ...input, stations: [] }),
+  entry: 'spawnStations',
+  initial: 'idle',
+  states: {
+    idle: {
+      on: { 'episode.started': { target: 'running', actions: 'relay' } },
+    },
+    running: {
+      on: { 'episode.ended': { target: 'idle', actions: 'relay' } },
+    },
+  },
+});
