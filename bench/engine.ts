@@ -73,7 +73,7 @@ for (const c of cases) {
     messagesPerAgentStep: Number((messages / agentSteps).toFixed(5)),
     agentStepsPerRun: agentSteps,
     repeats,
-    peakRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   results.push(row);
   if (!asJson) {

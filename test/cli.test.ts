@@ -90,6 +90,21 @@ describe('aura CLI', () => {
     expect(bad.stderr).toMatch(/not a Q-table document/);
   });
 
+  it('reads JSON scenarios too, and keeps the summary when the run directory cannot be written', async () => {
+    const dir = tmp();
+    const { parse } = await import('yaml');
+    const json = join(dir, 'short.json');
+    writeFileSync(json, JSON.stringify(parse(readFileSync(shortScenario(dir), 'utf8'))));
+    const ok = aura('run', json, '--json', '--out', join(dir, 'from-json'));
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).scenario).toBe('paper');
+    writeFileSync(join(dir, 'plain-file'), '');
+    const res = aura('run', json, '--out', join(dir, 'plain-file', 'run'));
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/cannot write run directory .*plain-file.*ENOTDIR/);
+    expect(JSON.parse(res.stdout).test.steps).toBe(300);
+  });
+
   it.each([
     [['run'], /missing required argument 'scenario'/],
     [['run', 'scenarios/paper.yaml', '--seed', '-1'], /seed.*non-negative integer/],

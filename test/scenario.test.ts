@@ -60,7 +60,7 @@ describe('paper.yaml', () => {
       dropBuckets: [1, 2, 4],
       reward: { coverage: 1, drop: 0.5, energy: 0.2 },
     });
-    expect(paper.traffic.windowSteps).toBe(1000);
+    expect(paper.traffic.windowSteps).toBe(200);
     expect(paper.traffic.default).toBe('normal');
     expect(paper.traffic.sources.map((s) => s.meanHoldingSteps)).toEqual([20, 20]);
   });

@@ -38,7 +38,7 @@ function runCommand(file: string, flags: RunFlags): void {
   const levels =
     flags.traffic === 'all'
       ? trafficLevels(scenario)
-      : (flags.traffic ?? scenario.traffic.default).split(',').map((s) => s.trim());
+      : [...new Set((flags.traffic ?? scenario.traffic.default).split(',').map((s) => s.trim()))];
   const known = trafficLevels(scenario);
   for (const level of levels) {
     if (!known.includes(level)) {
@@ -84,7 +84,16 @@ function runCommand(file: string, flags: RunFlags): void {
     } finally {
       bar?.stop();
     }
-    writeRunDir(dir, result.files);
+    try {
+      writeRunDir(dir, result.files);
+    } catch (err) {
+      // Keep what was computed: the summary still reaches stdout before we fail.
+      process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      const e = err as NodeJS.ErrnoException;
+      throw new UserError(
+        `cannot write run directory ${dir} (${e.code ?? e.message}); the summary is printed above`,
+      );
+    }
     summaries.push(result.summary);
     if (!flags.json) process.stdout.write(`${formatSummary(result.summary, dir)}\n\n`);
   }

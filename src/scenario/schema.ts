@@ -92,7 +92,7 @@ export const TrafficSchema = z.strictObject({
   windowSteps: z
     .int()
     .positive()
-    .default(1000)
+    .default(200)
     .describe('How many steps of arrivals an arrival process generates per message.'),
 });
 
