@@ -42,6 +42,26 @@ describe('actor engine', () => {
     }
   });
 
+  it.each([3.333, 0.1 + 0.2, 0.001, 86_400])(
+    'matches the plain loop with %s-second steps and 7-step windows',
+    (stepSeconds) => {
+      const base = shortPaper();
+      const scenario: typeof base = {
+        ...base,
+        time: { ...base.time, stepSeconds },
+        traffic: { ...base.traffic, windowSteps: 7 },
+      };
+      const model = resolveModel(scenario, 'high');
+      const actors = runActors(model, { seed: 5 });
+      const plain = runPlainLoop(model, { seed: 5 });
+      expect(comparable(actors)).toEqual(comparable(plain));
+      // The step length only sets the time scale: the same users arrive.
+      expect(comparable(actors)).toEqual(
+        comparable(runActors(resolveModel(base, 'high'), { seed: 5 })),
+      );
+    },
+  );
+
   it('reports episodes in order and copies the trained policy at the end of training', () => {
     const model = resolveModel(shortPaper(), 'normal');
     const outcome = runActors(model, { seed: 2 });

@@ -304,6 +304,68 @@ describe('malformed scenarios', () => {
     ]);
   });
 
+  it('refuses values that would exhaust memory or time, naming the field', () => {
+    const cases: [string, string, string][] = [
+      ['step: 2', 'step: 0.000000001', 'cellTypes.macro.power.step'],
+      ['min: 40, max: 46', 'min: -1000, max: 46', 'cellTypes.macro.power.min'],
+      ['capacity: 20', 'capacity: 1000000000000', 'cellTypes.macro.capacity'],
+      ['arrivalRate: 1', 'arrivalRate: 1e12', 'traffic.sources[0].arrivalRate'],
+    ];
+    for (const [from, to, path] of cases) {
+      expect(problemsOf(variant(from, to)).map((p) => p.path)).toEqual([path]);
+    }
+    expect(problemsOf(variant('step: 2', 'step: 0.05'))[0]!.message).toBe(
+      'step (0.05) gives 121 power levels over 40..46; at most 100 are allowed',
+    );
+    expect(problemsOf(`${mini}time: { stepSeconds: 1e306 }\n`)).toMatchObject([
+      { path: 'time.stepSeconds', line: 18 },
+    ]);
+    expect(problemsOf(`${mini}time: { stepsPerEpisode: 1e12 }\n`)).toMatchObject([
+      { path: 'time.stepsPerEpisode' },
+    ]);
+    expect(
+      problemsOf(
+        `${mini}time: { stepsPerEpisode: 10000 }\nepisodes: { training: 100000, test: 100000 }\n`,
+      ),
+    ).toEqual([
+      {
+        path: 'episodes',
+        message: expect.stringContaining('2000000000 steps'),
+        line: 19,
+      },
+    ]);
+    expect(
+      problemsOf(
+        `${mini}time: { stepSeconds: 86400, stepsPerEpisode: 1000000 }\nepisodes: { training: 200, test: 50 }\n`,
+      ),
+    ).toMatchObject([
+      { path: 'time.stepSeconds', message: expect.stringContaining('exact range') },
+    ]);
+    // Fine per window at scale 1, too many arrivals per message at scale 1000.
+    const busy = variant('arrivalRate: 1', 'arrivalRate: 2000');
+    expect(parseScenario(busy).traffic.sources[0]!.arrivalRate).toBe(2000);
+    expect(
+      problemsOf(`${busy}  levels: { huge: { scale: 1000 } }\n  default: huge\n`),
+    ).toMatchObject([
+      { path: 'traffic.sources[0].arrivalRate', message: expect.stringContaining('windowSteps') },
+    ]);
+  });
+
+  it('requires a step of whole milliseconds', () => {
+    for (const ok of [1, 0.5, 3.333, 0.001]) {
+      expect(parseScenario(`${mini}time: { stepSeconds: ${ok} }\n`).time.stepSeconds).toBe(ok);
+    }
+    for (const bad of ['3.3333', '0.0001', '1e-9']) {
+      expect(problemsOf(`${mini}time: { stepSeconds: ${bad} }\n`)).toEqual([
+        {
+          path: 'time.stepSeconds',
+          message: 'stepSeconds must be a whole number of milliseconds (e.g. 1, 0.5, 3.333)',
+          line: 18,
+        },
+      ]);
+    }
+  });
+
   it('reports several problems at once, each with its path and line', () => {
     const err = errorOf(() => loadScenarioFile(fixture('several-problems.yaml')));
     expect(err.problems).toHaveLength(4);

@@ -277,6 +277,25 @@ describe('episodes', () => {
     expect(sim.world.episodeCounters.cells.map((c) => c.arrivals)).toEqual([0, 0]);
   });
 
+  it('treats an arrival that reaches the world after its step as an engine error', () => {
+    const config = model();
+    const sim = setUp(config, 11);
+    beginEpisode(sim.world, 'training', 1);
+    stepWorld(sim.world);
+    const start = sim.world.step - 1;
+    const late = {
+      step: start,
+      signalDbm: -60,
+      snrDb: 20,
+      holdingSteps: 5,
+      neighbourSignalDbm: [-60],
+    };
+    enqueueArrivals(sim.world, 0, [late]);
+    expect(() => stepWorld(sim.world)).toThrow(
+      `internal error: an arrival of source '${config.sources[0]!.id}' for step ${start} reached the world at step ${start + 1}`,
+    );
+  });
+
   it('advanceWorldTo runs the steps starting before the time, within the episode', () => {
     const sim = setUp(model(), 12);
     begin(sim, 'training', 1);

@@ -233,6 +233,17 @@ function dropStale(q: ArrivalQueue, step: number): void {
   while (q.head < q.items.length && q.items[q.head]!.step < step) q.head++;
 }
 
+/**
+ * An arrival due before the current step is still queued: its window reached the world after the
+ * step had run. That would silently lose users, so it is an engine error, never a result.
+ */
+function lateArrival(world: World, source: number, step: number): never {
+  const q = world.queues[source]!;
+  throw new Error(
+    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${q.items[q.head]!.step} reached the world at step ${step}`,
+  );
+}
+
 /** Runs every step whose start time lies before `timeMs`, within the current episode. */
 export function advanceWorldTo(world: World, timeMs: number): number {
   const stepMs = world.config.stepMs;
@@ -297,7 +308,7 @@ export function stepWorld(world: World): void {
     departUsers(cell, step);
     for (const s of world.sourcesOfCell[i]!) {
       const q = world.queues[s]!;
-      dropStale(q, step);
+      if (q.head < q.items.length && q.items[q.head]!.step < step) lateArrival(world, s, step);
       while (q.head < q.items.length && q.items[q.head]!.step === step) {
         const result = admit(cell, q.items[q.head++]!, cells, radio);
         c.arrivals++;

@@ -3,7 +3,7 @@
  * data plane runs on (cell presets applied, neighbour ids resolved, arrival rates scaled).
  */
 import { UserError } from '../errors.js';
-import type { Scenario } from './schema.js';
+import { type Scenario, stepMilliseconds } from './schema.js';
 
 export interface CellConfig {
   readonly id: string;
@@ -88,7 +88,7 @@ export function resolveModel(scenario: Scenario, traffic = scenario.traffic.defa
   return {
     scenario: scenario.name,
     traffic,
-    stepMs: scenario.time.stepSeconds * 1000,
+    stepMs: stepMilliseconds(scenario.time.stepSeconds),
     stepsPerEpisode: scenario.time.stepsPerEpisode,
     trainingEpisodes: scenario.episodes.training,
     testEpisodes: scenario.episodes.test,

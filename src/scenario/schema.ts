@@ -7,25 +7,65 @@
  */
 import { z } from 'zod';
 
+/**
+ * Bounds that keep a run finite and exact. They are far beyond any cellular scenario, but a typo
+ * (a power step of 1e-9, an arrival rate of 1e12) would otherwise exhaust memory or time before
+ * the first step instead of giving a clear error.
+ */
+export const LIMITS = {
+  /** Transmit power range, dBm. */
+  powerDbm: 100,
+  /** Power levels per cell (Q-table rows grow with them). */
+  powerLevels: 100,
+  /** Users per cell. */
+  capacity: 100_000,
+  /** Mean arrivals per step of one source, and traffic-level scale. */
+  arrivalRate: 10_000,
+  levelScale: 1_000,
+  /** Expected arrivals one arrival process generates per window (one message). */
+  arrivalsPerWindow: 1_000_000,
+  /** Signal and SNR values, |dB|. */
+  db: 1_000,
+  /** Simulated seconds per step: one day. */
+  stepSeconds: 86_400,
+  /** Steps per episode, episodes per phase, and steps in the whole run. */
+  stepsPerEpisode: 1_000_000,
+  episodes: 1_000_000,
+  totalSteps: 1_000_000_000,
+  cells: 100_000,
+} as const;
+
 const ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const id = (what: string) =>
   z
     .string()
     .regex(ID, `${what} must start with a letter and use only letters, digits, '-' and '_'`);
 
+const db = () => z.number().min(-LIMITS.db).max(LIMITS.db);
+
 const range = (min: number, max: number, what: string) =>
   z
-    .strictObject({ min: z.number(), max: z.number() })
+    .strictObject({ min: db(), max: db() })
     .refine((r) => r.min <= r.max, { message: `${what}: min must not exceed max` })
     .default({ min, max });
 
 export const PowerSchema = z
   .strictObject({
-    min: z.number().describe('Lowest transmit power, dBm.'),
-    max: z.number().describe('Highest transmit power, dBm.'),
+    min: z
+      .number()
+      .min(-LIMITS.powerDbm)
+      .max(LIMITS.powerDbm)
+      .describe('Lowest transmit power, dBm.'),
+    max: z
+      .number()
+      .min(-LIMITS.powerDbm)
+      .max(LIMITS.powerDbm)
+      .describe('Highest transmit power, dBm.'),
     step: z.number().positive().default(1).describe('Power change per increase/decrease, dB.'),
   })
   .superRefine((p, ctx) => {
+    const inRange = (v: number) => Math.abs(v) <= LIMITS.powerDbm;
+    if (!(p.step > 0 && inRange(p.min) && inRange(p.max))) return; // reported field by field
     if (p.min > p.max) {
       ctx.addIssue({
         code: 'custom',
@@ -35,7 +75,13 @@ export const PowerSchema = z
       return;
     }
     const levels = (p.max - p.min) / p.step;
-    if (Math.abs(levels - Math.round(levels)) > 1e-9) {
+    if (levels + 1 > LIMITS.powerLevels + 1e-9) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `step (${p.step}) gives ${Math.floor(levels) + 1} power levels over ${p.min}..${p.max}; at most ${LIMITS.powerLevels} are allowed`,
+        path: ['step'],
+      });
+    } else if (Math.abs(levels - Math.round(levels)) > 1e-9) {
       ctx.addIssue({
         code: 'custom',
         message: `step (${p.step}) must divide the range ${p.min}..${p.max} into whole levels`,
@@ -46,7 +92,11 @@ export const PowerSchema = z
 
 export const CellTypeSchema = z.strictObject({
   power: PowerSchema.describe('Transmit power range and step.'),
-  capacity: z.int().positive().describe('Maximum number of users the cell serves at once.'),
+  capacity: z
+    .int()
+    .positive()
+    .max(LIMITS.capacity)
+    .describe('Maximum number of users the cell serves at once.'),
   signalDbm: range(-120, -50, 'signalDbm').describe(
     "Range of a new user's signal strength at the cell's minimum power, dBm (uniform).",
   ),
@@ -61,7 +111,12 @@ export const CellSchema = z.strictObject({
     .default([])
     .describe('Ids of cells this cell can hand users off to.'),
   power: PowerSchema.optional().describe("Overrides the type's power range."),
-  capacity: z.int().positive().optional().describe("Overrides the type's capacity."),
+  capacity: z
+    .int()
+    .positive()
+    .max(LIMITS.capacity)
+    .optional()
+    .describe("Overrides the type's capacity."),
 });
 
 export const TrafficSourceSchema = z.strictObject({
@@ -70,16 +125,22 @@ export const TrafficSourceSchema = z.strictObject({
   arrivalRate: z
     .number()
     .nonnegative()
+    .max(LIMITS.arrivalRate)
     .describe('Mean new users per step (Poisson) at traffic scale 1.'),
   meanHoldingSteps: z
     .number()
     .positive()
+    .max(LIMITS.totalSteps)
     .default(20)
     .describe('Mean call duration in steps (exponential).'),
 });
 
 export const TrafficLevelSchema = z.strictObject({
-  scale: z.number().nonnegative().describe('Multiplier applied to every arrival rate.'),
+  scale: z
+    .number()
+    .nonnegative()
+    .max(LIMITS.levelScale)
+    .describe('Multiplier applied to every arrival rate.'),
 });
 
 export const TrafficSchema = z.strictObject({
@@ -92,17 +153,17 @@ export const TrafficSchema = z.strictObject({
   windowSteps: z
     .int()
     .positive()
+    .max(LIMITS.stepsPerEpisode)
     .default(200)
     .describe('How many steps of arrivals an arrival process generates per message.'),
 });
 
 export const RadioSchema = z.strictObject({
-  signalFloorDbm: z
-    .number()
+  signalFloorDbm: db()
     .default(-112)
     .describe('Below this signal a user cannot be served: refused on arrival, dropped in a call.'),
-  poorSignalDbm: z.number().default(-100).describe('A user below this signal is poorly served.'),
-  poorSnrDb: z.number().default(5).describe('A user below this SNR is poorly served.'),
+  poorSignalDbm: db().default(-100).describe('A user below this signal is poorly served.'),
+  poorSnrDb: db().default(5).describe('A user below this SNR is poorly served.'),
   coverage: z
     .strictObject({
       goodMaxPoorShare: z.number().min(0).max(1).default(0.1),
@@ -115,14 +176,15 @@ export const RadioSchema = z.strictObject({
     .describe('Cell coverage is good/fair/poor by the share of poorly served users.'),
   drift: z
     .strictObject({
-      signalSdDb: z.number().nonnegative().default(1),
-      snrSdDb: z.number().nonnegative().default(0.5),
+      signalSdDb: z.number().nonnegative().max(LIMITS.db).default(1),
+      snrSdDb: z.number().nonnegative().max(LIMITS.db).default(0.5),
     })
     .default({ signalSdDb: 1, snrSdDb: 0.5 })
     .describe("Per-step random walk of each user's channel (standard deviations, dB)."),
   handoffMarginDb: z
     .number()
     .nonnegative()
+    .max(LIMITS.db)
     .default(3)
     .describe('A handoff succeeds only if the neighbour offers at least this much more signal.'),
 });
@@ -132,7 +194,7 @@ export const EpsilonSchema = z
     start: z.number().min(0).max(1).default(1),
     end: z.number().min(0).max(1).default(0.05),
     schedule: z.enum(['exponential', 'linear']).default('exponential'),
-    decayEpisodes: z.int().positive().default(150),
+    decayEpisodes: z.int().positive().max(LIMITS.episodes).default(150),
   })
   .default({ start: 1, end: 0.05, schedule: 'exponential', decayEpisodes: 150 })
   .describe('Exploration rate over training episodes.');
@@ -151,6 +213,7 @@ export const AgentSchema = z.strictObject({
   dropBuckets: z
     .array(z.int().positive())
     .min(1)
+    .max(16)
     .default([1, 2, 4])
     .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), {
       message: 'dropBuckets must be strictly increasing',
@@ -172,14 +235,22 @@ export const ScenarioSchema = z
     description: z.string().default('').describe('What the scenario represents.'),
     time: z
       .strictObject({
-        stepSeconds: z.number().positive().default(1).describe('Simulated seconds per step.'),
-        stepsPerEpisode: z.int().positive().default(100),
+        stepSeconds: z
+          .number()
+          .positive()
+          .max(LIMITS.stepSeconds)
+          .refine(isWholeMilliseconds, {
+            message: 'stepSeconds must be a whole number of milliseconds (e.g. 1, 0.5, 3.333)',
+          })
+          .default(1)
+          .describe('Simulated seconds per step, a whole number of milliseconds.'),
+        stepsPerEpisode: z.int().positive().max(LIMITS.stepsPerEpisode).default(100),
       })
       .default({ stepSeconds: 1, stepsPerEpisode: 100 }),
     episodes: z
       .strictObject({
-        training: z.int().nonnegative().default(200),
-        test: z.int().positive().default(50),
+        training: z.int().nonnegative().max(LIMITS.episodes).default(200),
+        test: z.int().positive().max(LIMITS.episodes).default(50),
       })
       .default({ training: 200, test: 50 }),
     initial: z
@@ -193,7 +264,7 @@ export const ScenarioSchema = z
     cellTypes: z
       .record(id('cell type name'), CellTypeSchema)
       .describe('Named cell presets (e.g. rural, urban).'),
-    cells: z.array(CellSchema).min(1).describe('The base stations.'),
+    cells: z.array(CellSchema).min(1).max(LIMITS.cells).describe('The base stations.'),
     traffic: TrafficSchema,
     radio: RadioSchema.default(RadioSchema.parse({})),
     agent: AgentSchema.default(AgentSchema.parse({})),
@@ -205,7 +276,19 @@ export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type CellType = z.infer<typeof CellTypeSchema>;
 export type TrafficSource = z.infer<typeof TrafficSourceSchema>;
 
-/** Cross-field checks: ids unique, references resolve, levels exist. */
+/** Simulated time runs in whole milliseconds, so step boundaries add up exactly. */
+function isWholeMilliseconds(seconds: number): boolean {
+  if (seconds > LIMITS.stepSeconds) return true; // reported as too big
+  const ms = seconds * 1000;
+  return Math.abs(ms - Math.round(ms)) < 1e-6 && Math.round(ms) >= 1;
+}
+
+/** The step length in whole milliseconds (see `isWholeMilliseconds`). */
+export function stepMilliseconds(stepSeconds: number): number {
+  return Math.round(stepSeconds * 1000);
+}
+
+/** Cross-field checks: ids unique, references resolve, levels exist, the run is finite. */
 function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   const cellIds = new Set<string>();
   s.cells.forEach((cell, i) => {
@@ -267,6 +350,38 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       path: ['traffic', 'default'],
     });
   }
+  const totalSteps = (s.episodes.training + s.episodes.test) * s.time.stepsPerEpisode;
+  const fieldsInRange =
+    s.time.stepsPerEpisode <= LIMITS.stepsPerEpisode &&
+    s.episodes.training <= LIMITS.episodes &&
+    s.episodes.test <= LIMITS.episodes &&
+    s.time.stepSeconds <= LIMITS.stepSeconds;
+  if (!fieldsInRange) {
+    // each out-of-range field is reported on its own
+  } else if (totalSteps > LIMITS.totalSteps) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `the run would take ${totalSteps} steps ((training + test) × stepsPerEpisode); at most ${LIMITS.totalSteps} are allowed`,
+      path: ['episodes'],
+    });
+  } else if (totalSteps * stepMilliseconds(s.time.stepSeconds) > Number.MAX_SAFE_INTEGER) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `the run would last ${totalSteps} steps of ${s.time.stepSeconds} s, beyond the simulated clock's exact range`,
+      path: ['time', 'stepSeconds'],
+    });
+  }
+  const maxScale = Math.max(0, ...Object.values(s.traffic.levels).map((l) => l.scale));
+  s.traffic.sources.forEach((src, i) => {
+    const perWindow = src.arrivalRate * maxScale * s.traffic.windowSteps;
+    if (src.arrivalRate <= LIMITS.arrivalRate && perWindow > LIMITS.arrivalsPerWindow) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `arrivalRate × the largest level scale × windowSteps = ${perWindow} arrivals per window; at most ${LIMITS.arrivalsPerWindow} are allowed (lower traffic.windowSteps)`,
+        path: ['traffic', 'sources', i, 'arrivalRate'],
+      });
+    }
+  });
   const { min, max } = s.initial.loadFraction;
   if (min < 0 || max > 1) {
     ctx.addIssue({
