@@ -3,8 +3,10 @@
  * plain loop, measured in one process, interleaved, with their ratio and the XState messages per
  * agent-step. `npm run bench` prints a table; `npm run bench -- --json` prints
  * `{ "cases": [ { name, cells, engineAgentStepsPerSec, plainAgentStepsPerSec, ratio,
- * messagesPerAgentStep, ... } ] }`.
+ * messagesPerAgentStep, ... } ] }`. `--repeats=N` sets the measured runs per case (median
+ * reported, default 3); `--quick` shrinks every case twentyfold for a smoke test.
  */
+import { parseArgs } from 'node:util';
 import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
 import { type RunOutcome, totalAgentSteps } from '../src/engine/run.js';
@@ -19,9 +21,28 @@ interface Case {
   readonly episodes: number;
 }
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const repeats = Number(args.find((a) => a.startsWith('--repeats='))?.split('=')[1] ?? 3);
+function options(): { asJson: boolean; repeats: number; shrink: number } {
+  try {
+    const { values } = parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        repeats: { type: 'string', default: '3' },
+      },
+    });
+    const repeats = Number(values.repeats);
+    if (!/^\d+$/.test(values.repeats) || repeats < 1 || repeats > 100) {
+      throw new Error(`--repeats: expected a whole number from 1 to 100, got '${values.repeats}'`);
+    }
+    return { asJson: values.json, repeats, shrink: values.quick ? 20 : 1 };
+  } catch (err) {
+    process.stderr.write(
+      `bench: ${(err as Error).message}\nusage: npm run bench [-- --json] [--repeats=N] [--quick]\n`,
+    );
+    process.exit(2);
+  }
+}
+const { asJson, repeats, shrink } = options();
 
 function withEpisodes(s: Scenario, episodes: number): Scenario {
   return { ...s, episodes: { training: Math.max(0, episodes - 1), test: 1 } };
@@ -50,8 +71,12 @@ const cases: Case[] = [
 
 const results = [];
 for (const c of cases) {
-  const model = resolveModel(withEpisodes(c.scenario, c.episodes), 'normal');
-  const warm = resolveModel(withEpisodes(c.scenario, Math.max(2, c.episodes / 10)), 'normal');
+  const episodes = Math.max(2, Math.round(c.episodes / shrink));
+  const model = resolveModel(withEpisodes(c.scenario, episodes), 'normal');
+  const warm = resolveModel(
+    withEpisodes(c.scenario, Math.max(2, Math.round(episodes / 10))),
+    'normal',
+  );
   measure(warm, runActors);
   measure(warm, runPlainLoop);
   const engine: number[] = [];

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../src/scenario/load.js';
 
 // The built CLI (`npm test` builds first), exactly as users run it.
 const CLI = 'dist/src/cli/main.js';
@@ -88,6 +89,65 @@ describe('aura CLI', () => {
     const bad = aura('run', scenario, '--policy', join(dir, 'grid', 'normal', 'summary.json'));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a Q-table document/);
+  });
+
+  it('refuses a policy from another scenario unless told to transfer it', () => {
+    const dir = tmp();
+    const scenario = shortScenario(dir);
+    expect(aura('run', scenario, '--out', join(dir, 'first')).status).toBe(0);
+    const policy = join(dir, 'first', 'policy.trained.json');
+    const doc = JSON.parse(readFileSync(policy, 'utf8'));
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ ...doc, scenario: 'stadium' }));
+    const refused = aura('run', scenario, '--policy', other, '--out', join(dir, 'x'));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(
+      "trained on scenario 'stadium', this run is 'paper' (pass --transfer to use them anyway)",
+    );
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+    const moved = aura('run', scenario, '--policy', other, '--transfer', '--out', join(dir, 'y'));
+    expect(moved.status).toBe(0);
+    const lone = aura('run', scenario, '--transfer', '--out', join(dir, 'z'));
+    expect(lone.status).toBe(2);
+    expect(lone.stderr).toContain('--transfer needs --policy');
+
+    const extra = join(dir, 'extra.json');
+    writeFileSync(
+      extra,
+      JSON.stringify({ ...doc, agents: { ...doc.agents, suburb: doc.agents.rural } }),
+    );
+    const res = aura('run', scenario, '--policy', extra, '--out', join(dir, 'z'));
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain(
+      'Q-tables for cells the scenario does not have: suburb (cells: rural, urban)',
+    );
+
+    const rows = doc.agents.urban.states;
+    const dup = join(dir, 'dup.json');
+    writeFileSync(
+      dup,
+      JSON.stringify({
+        ...doc,
+        agents: { ...doc.agents, urban: { ...doc.agents.urban, states: [...rows, rows[0]] } },
+      }),
+    );
+    const twice = aura('run', scenario, '--policy', dup, '--out', join(dir, 'z'));
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toContain(
+      `agents.urban.states[${rows.length}]: the same state as states[0]`,
+    );
+  });
+
+  it('writes a resolved scenario that validates and parses back to the same scenario', () => {
+    const dir = tmp();
+    const scenario = shortScenario(dir);
+    expect(aura('run', scenario, '--out', join(dir, 'r')).status).toBe(0);
+    const resolved = join(dir, 'r', 'scenario.resolved.json');
+    const check = aura('validate', resolved);
+    expect(check.status).toBe(0);
+    expect(parseScenario(readFileSync(resolved, 'utf8'), resolved)).toEqual(
+      parseScenario(readFileSync(scenario, 'utf8'), scenario),
+    );
   });
 
   it('reads JSON scenarios too, and keeps the summary when the run directory cannot be written', async () => {

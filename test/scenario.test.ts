@@ -381,6 +381,24 @@ describe('malformed scenarios', () => {
     expect(err.message).toContain('cells[0].neighbours[0] (line 10): unknown neighbour');
   });
 
+  it('refuses YAML tags that build anything but plain values', () => {
+    expect(problemsOf(`${mini}description: !!binary aGVsbG8=\n`)).toEqual([
+      {
+        path: '',
+        message: 'YAML tag !!binary is not allowed: a scenario holds plain values only',
+        line: 18,
+      },
+    ]);
+    expect(problemsOf(`${mini}description: !shell ls\n`)).toMatchObject([
+      { message: expect.stringContaining('YAML tag !shell'), line: 18 },
+    ]);
+    expect(parseScenario(`${mini}description: !!str 42\n`).description).toBe('42');
+    // YAML 1.2 core schema: merge keys are ordinary (here unknown) keys.
+    expect(problemsOf(`${mini}x: &base { alpha: 0.2 }\nagent: { <<: *base }\n`)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'agent.<<' })]),
+    );
+  });
+
   it('fails fast on a "billion laughs" alias bomb', () => {
     const started = performance.now();
     const err = errorOf(() => loadScenarioFile(fixture('billion-laughs.yaml')));

@@ -223,6 +223,7 @@ export function agentFromJson(
     );
   }
   const agent = createAgent(shape);
+  const seen = new Map<number, number>();
   doc.states.forEach((row, i) => {
     if (row.powerLevel >= shape.powerLevels || row.dropBucket >= shape.dropBuckets) {
       throw new UserError(`${where}.states[${i}]: state outside the table`);
@@ -234,6 +235,11 @@ export function agentFromJson(
       row.dropBucket,
       shape,
     );
+    const first = seen.get(s);
+    if (first !== undefined) {
+      throw new UserError(`${where}.states[${i}]: the same state as states[${first}]`);
+    }
+    seen.set(s, i);
     ACTIONS.forEach((a, k) => {
       agent.q[s * ACTION_COUNT + k] = row.q[a];
     });

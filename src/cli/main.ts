@@ -30,10 +30,12 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   policy?: string;
+  transfer?: boolean;
   progress: boolean;
 }
 
 function runCommand(file: string, flags: RunFlags): void {
+  if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
   const scenario = loadScenarioFile(file);
   const levels =
     flags.traffic === 'all'
@@ -76,6 +78,7 @@ function runCommand(file: string, flags: RunFlags): void {
         config: flags.config,
         seed: flags.seed,
         policyFile: flags.policy,
+        transfer: flags.transfer,
         onEpisode: (record) => {
           done++;
           if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });
@@ -147,6 +150,10 @@ export function buildProgram(): Command {
       'run directory (default: runs/<scenario>-<config>-<traffic>-seed<n>; with several levels, one subdirectory per level)',
     )
     .option('--policy <file>', 'start from the Q-tables in this file (e.g. a policy.trained.json)')
+    .option(
+      '--transfer',
+      'with --policy: accept Q-tables saved from a scenario of another name (same cells and state spaces)',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'no progress bar')
     .action((file: string, flags: RunFlags) => runCommand(file, flags));

@@ -20,6 +20,8 @@ export interface RunRequest {
   readonly seed: number;
   /** Q-tables to start from instead of empty ones (training still runs `episodes.training`). */
   readonly policyFile?: string;
+  /** Accept a policy saved from a scenario of another name. */
+  readonly transfer?: boolean;
   readonly onEpisode?: (record: EpisodeRecord) => void;
 }
 
@@ -38,7 +40,9 @@ export function executeRun(
     );
   }
   const model = resolveModel(req.scenario, req.traffic);
-  const agents = req.policyFile ? loadPolicy(req.policyFile, model) : undefined;
+  const agents = req.policyFile
+    ? loadPolicy(req.policyFile, model, { transfer: req.transfer })
+    : undefined;
   const rows = [episodesCsvHeader(model)];
   const started = clock();
   const outcome = runActors(model, {
@@ -55,10 +59,7 @@ export function executeRun(
   return {
     summary,
     files: {
-      resolved: {
-        ...req.scenario,
-        run: { config: req.config, traffic: req.traffic, seed: req.seed },
-      },
+      resolved: req.scenario,
       summary,
       episodesCsv: `${rows.join('\n')}\n`,
       timings: {

@@ -21,7 +21,21 @@ export function policyDocument(config: ModelConfig, agents: readonly QAgent[]): 
   };
 }
 
-export function loadPolicy(file: string, config: ModelConfig): QAgent[] {
+export interface LoadPolicyOptions {
+  /** Accept tables trained on a scenario of another name (cells and state spaces must match). */
+  readonly transfer?: boolean;
+}
+
+/**
+ * Reads a policy document for this scenario: one table per cell, no table for a cell the scenario
+ * does not have, each fitting its cell's state space. A document saved from another scenario is
+ * refused unless `transfer` is set.
+ */
+export function loadPolicy(
+  file: string,
+  config: ModelConfig,
+  options: LoadPolicyOptions = {},
+): QAgent[] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -39,11 +53,24 @@ export function loadPolicy(file: string, config: ModelConfig): QAgent[] {
       `${file}: not a Q-table document: ${path || '(document)'}: ${issue.message}`,
     );
   }
+  const doc = parsed.data;
+  if (doc.scenario !== config.scenario && !options.transfer) {
+    throw new UserError(
+      `${file}: the Q-tables were trained on scenario '${doc.scenario}', this run is '${config.scenario}' (pass --transfer to use them anyway)`,
+    );
+  }
+  const cellIds = new Set(config.cells.map((c) => c.id));
+  const extra = Object.keys(doc.agents).filter((id) => !cellIds.has(id));
+  if (extra.length > 0) {
+    throw new UserError(
+      `${file}: Q-tables for cells the scenario does not have: ${extra.join(', ')} (cells: ${[...cellIds].join(', ')})`,
+    );
+  }
   return config.cells.map((cell) => {
-    const doc = parsed.data.agents[cell.id];
-    if (!doc) throw new UserError(`${file}: no Q-table for cell '${cell.id}'`);
+    const table = doc.agents[cell.id];
+    if (!table) throw new UserError(`${file}: no Q-table for cell '${cell.id}'`);
     return agentFromJson(
-      doc,
+      table,
       stateShape(cell.powerLevels, config.agent),
       `${file}: agents.${cell.id}`,
     );

@@ -3,7 +3,16 @@
  * at once, each with its field path and, where the parser knows it, its line.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { type Document, isAlias, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
@@ -57,7 +66,13 @@ export function loadScenarioFile(file: string): Scenario {
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
   if (Buffer.byteLength(text, 'utf8') > MAX_BYTES) tooLarge(file);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: true,
+    uniqueKeys: true,
+    schema: 'core', // YAML 1.2: no implicit dates, octals or merge keys
+    merge: false,
+  });
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       file,
@@ -68,6 +83,8 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
       })),
     );
   }
+  const tagged = explicitTags(doc, lineCounter);
+  if (tagged.length > 0) throw new ScenarioError(file, tagged);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -82,6 +99,28 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     );
   }
   return result.data;
+}
+
+/** Tags that only restate a plain value's type; any other (`!!binary`, `!!set`, `!foo`) is refused. */
+const PLAIN_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+/** Scenarios hold plain data: explicit YAML tags that build other values are problems. */
+function explicitTags(doc: Document, lines: LineCounter): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  visit(doc, {
+    Node(_, node) {
+      if (!node.tag || PLAIN_TAGS.has(node.tag)) return;
+      const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      problems.push({
+        path: '',
+        message: `YAML tag ${tag} is not allowed: a scenario holds plain values only`,
+        line: node.range ? lines.linePos(node.range[0]).line : undefined,
+      });
+    },
+  });
+  return problems;
 }
 
 function toProblem(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ScenarioProblem {
