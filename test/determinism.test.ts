@@ -32,6 +32,45 @@ describe('determinism', () => {
       traffic: 'high',
       seed: 1,
     });
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(summary)).toEqual(
+      ['config', 'episodes', 'llm', 'scenario', 'seed', 'test', 'traffic', 'training'].sort(),
+    );
+    expect(keys(summary.episodes)).toEqual(['stepsPerEpisode', 'test', 'training']);
+    expect(keys(summary.test)).toEqual(
+      [
+        'agents',
+        'droppedHandoffs',
+        'droppedRequests',
+        'llmUsageRate',
+        'steps',
+        'systemFailures',
+      ].sort(),
+    );
+    expect(keys(summary.training)).toEqual(['finalEpsilon', 'lateDroppedPerEpisode']);
+    for (const agent of Object.values(summary.test.agents)) {
+      expect(keys(agent)).toEqual(
+        [
+          'actions',
+          'arrivals',
+          'droppedHandoffs',
+          'droppedRequests',
+          'handoffRequests',
+          'handoffsDone',
+          'llmUsageRate',
+          'meanPowerDbm',
+          'meanReward',
+          'meanUsers',
+          'refusedFull',
+          'refusedSignal',
+          'signalDrops',
+        ].sort(),
+      );
+      expect(keys(agent.actions)).toEqual(['decrease', 'handoff', 'increase', 'maintain']);
+      expect(
+        agent.refusedFull + agent.refusedSignal + agent.signalDrops + agent.droppedHandoffs,
+      ).toBe(agent.droppedRequests);
+    }
     expect(summary.test.steps).toBe(500);
     expect(Object.keys(summary.test.agents)).toEqual(['rural', 'urban']);
     const { rural, urban } = summary.test.agents;

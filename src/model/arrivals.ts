@@ -19,6 +19,25 @@ export interface Arrival {
   readonly neighbourSignalDbm: readonly number[];
 }
 
+/** One new user of `cell` at `step`, drawn in a fixed order from `rng`. */
+export function drawUser(
+  rng: Rng,
+  cell: CellConfig,
+  cells: readonly CellConfig[],
+  step: number,
+  meanHoldingSteps: number,
+): Arrival {
+  return {
+    step,
+    signalDbm: rng.uniform(cell.signalMin, cell.signalMax),
+    snrDb: rng.uniform(cell.snrMin, cell.snrMax),
+    holdingSteps: Math.max(1, Math.ceil(rng.exponential(meanHoldingSteps))),
+    neighbourSignalDbm: cell.neighbours.map((j) =>
+      rng.uniform(cells[j]!.signalMin, cells[j]!.signalMax),
+    ),
+  };
+}
+
 /** Arrivals of one source for global steps [fromStep, toStep). */
 export function generateArrivals(
   rng: Rng,
@@ -32,15 +51,7 @@ export function generateArrivals(
   for (let step = fromStep; step < toStep; step++) {
     const n = rng.poisson(source.ratePerStep);
     for (let k = 0; k < n; k++) {
-      out.push({
-        step,
-        signalDbm: rng.uniform(cell.signalMin, cell.signalMax),
-        snrDb: rng.uniform(cell.snrMin, cell.snrMax),
-        holdingSteps: Math.max(1, Math.ceil(rng.exponential(source.meanHoldingSteps))),
-        neighbourSignalDbm: cell.neighbours.map((j) =>
-          rng.uniform(cells[j]!.signalMin, cells[j]!.signalMax),
-        ),
-      });
+      out.push(drawUser(rng, cell, cells, step, source.meanHoldingSteps));
     }
   }
   return out;

@@ -28,7 +28,7 @@ import {
 } from '../agents/qlearning.js';
 import type { Rng } from '../engine/rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import type { Arrival } from './arrivals.js';
+import { type Arrival, drawUser } from './arrivals.js';
 import {
   admit,
   type CellState,
@@ -61,6 +61,16 @@ export interface CellCounters {
   /** Decisions in which the final action came from the LLM (always 0 without guidance). */
   llmDecisions: number;
   actions: number[];
+}
+
+/** A counted quantity of every cell (not the per-action counts). */
+export type CellCount = Exclude<keyof CellCounters, 'actions'>;
+
+/** The sum of one counter over all cells. */
+export function sumOverCells(cells: readonly CellCounters[], field: CellCount): number {
+  let sum = 0;
+  for (const c of cells) sum += c[field];
+  return sum;
 }
 
 export interface EpisodeCounters {
@@ -194,15 +204,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     const holding = meanHolding(world, i);
     cell.users = [];
     for (let u = 0; u < load; u++) {
-      const arrival: Arrival = {
-        step: start,
-        signalDbm: rng.uniform(c.signalMin, c.signalMax),
-        snrDb: rng.uniform(c.snrMin, c.snrMax),
-        holdingSteps: Math.max(1, Math.ceil(rng.exponential(holding))),
-        neighbourSignalDbm: c.neighbours.map((j) =>
-          rng.uniform(cfg.cells[j]!.signalMin, cfg.cells[j]!.signalMax),
-        ),
-      };
+      const arrival = drawUser(rng, c, cfg.cells, start, holding);
       admit(cell, arrival, world.cells, cfg.radio); // users below the floor simply never start
     }
   });

@@ -1,5 +1,6 @@
 /** The per-episode series of a run, as CSV (one row per episode, per-cell columns). */
 import type { EpisodeRecord } from '../engine/run.js';
+import { sumOverCells } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { round6 } from './summary.js';
 
@@ -33,12 +34,8 @@ export function episodesCsvHeader(config: ModelConfig): string {
 export function episodeCsvRow(record: EpisodeRecord): string {
   const { counters } = record;
   const steps = Math.max(1, counters.steps);
-  let dropped = 0;
-  let handoffs = 0;
   const cellCols: (string | number)[] = [];
   for (const c of counters.cells) {
-    dropped += c.droppedRequests;
-    handoffs += c.droppedHandoffs;
     cellCols.push(
       c.droppedRequests,
       c.droppedHandoffs,
@@ -58,8 +55,8 @@ export function episodeCsvRow(record: EpisodeRecord): string {
     round6(record.epsilon),
     counters.steps,
     counters.systemFailures,
-    dropped,
-    handoffs,
+    sumOverCells(counters.cells, 'droppedRequests'),
+    sumOverCells(counters.cells, 'droppedHandoffs'),
     ...cellCols,
   ].join(',');
 }

@@ -4,7 +4,7 @@
  */
 import { ACTIONS } from '../agents/qlearning.js';
 import type { RunOutcome } from '../engine/run.js';
-import type { CellCounters } from '../model/world.js';
+import { type CellCounters, sumOverCells } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 
 export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
@@ -87,20 +87,13 @@ export function buildSummary(
 ): Summary {
   const totals = outcome.world.testTotals;
   const agents: Record<string, AgentSummary> = {};
-  let dropped = 0;
-  let handoffs = 0;
-  let llm = 0;
   config.cells.forEach((cell, i) => {
-    const c = totals.cells[i]!;
-    agents[cell.id] = agentSummary(c, totals.steps);
-    dropped += c.droppedRequests;
-    handoffs += c.droppedHandoffs;
-    llm += c.llmDecisions;
+    agents[cell.id] = agentSummary(totals.cells[i]!, totals.steps);
   });
   const training = outcome.episodes.filter((e) => e.phase === 'training');
   const late = training.slice(training.length - Math.max(1, Math.floor(training.length / 10)));
   const lateDrops = late.reduce(
-    (sum, e) => sum + e.counters.cells.reduce((s, c) => s + c.droppedRequests, 0),
+    (sum, e) => sum + sumOverCells(e.counters.cells, 'droppedRequests'),
     0,
   );
   const decisions = totals.steps * config.cells.length;
@@ -117,9 +110,10 @@ export function buildSummary(
     test: {
       steps: totals.steps,
       systemFailures: totals.systemFailures,
-      droppedRequests: dropped,
-      droppedHandoffs: handoffs,
-      llmUsageRate: decisions > 0 ? round6(llm / decisions) : 0,
+      droppedRequests: sumOverCells(totals.cells, 'droppedRequests'),
+      droppedHandoffs: sumOverCells(totals.cells, 'droppedHandoffs'),
+      llmUsageRate:
+        decisions > 0 ? round6(sumOverCells(totals.cells, 'llmDecisions') / decisions) : 0,
       agents,
     },
     training: {
