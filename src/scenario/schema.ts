@@ -100,7 +100,9 @@ export const CellTypeSchema = z.strictObject({
   signalDbm: range(-120, -50, 'signalDbm').describe(
     "Range of a new user's signal strength at the cell's minimum power, dBm (uniform).",
   ),
-  snrDb: range(0, 30, 'snrDb').describe("Range of a new user's SNR at arrival, dB (uniform)."),
+  snrDb: range(0, 30, 'snrDb').describe(
+    "Range of a new user's SNR at the cell's minimum power, dB (uniform).",
+  ),
 });
 
 export const CellSchema = z.strictObject({
