@@ -231,6 +231,164 @@ export const AgentSchema = z.strictObject({
     .describe('Immediate reward weights: well-served share, drops, normalised power.'),
 });
 
+const seconds = (what: string) =>
+  z
+    .number()
+    .nonnegative()
+    .max(LIMITS.stepSeconds * 1000)
+    .describe(what);
+
+export const LatencySchema = z
+  .discriminatedUnion('model', [
+    z.strictObject({
+      model: z.literal('fixed'),
+      seconds: seconds('Every call takes this long.'),
+    }),
+    z.strictObject({
+      model: z.literal('lognormal'),
+      medianSeconds: z.number().positive().max(LIMITS.stepSeconds).describe('Median latency.'),
+      sigma: z
+        .number()
+        .nonnegative()
+        .max(5)
+        .default(0.5)
+        .describe('Spread: standard deviation of the latency logarithm.'),
+    }),
+    z.strictObject({
+      model: z.literal('empirical'),
+      seconds: z
+        .array(seconds('A measured latency.'))
+        .min(1)
+        .max(100_000)
+        .describe('Measured latencies, drawn uniformly.'),
+    }),
+  ])
+  .describe('How long a model call takes, in simulated time.');
+
+export const LlmSchema = z.strictObject({
+  provider: z.enum(['simulated']).default('simulated').describe('Which model answers.'),
+  model: z.string().default('aura-sim-heuristic').describe('Model name recorded in results.'),
+  errorRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('Simulated: share of suggested codes that are wrong, invalid or missing.'),
+  failureRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe('Simulated: share of calls that fail outright (no usable reply).'),
+  verbosity: z
+    .enum(['terse', 'normal', 'verbose'])
+    .default('normal')
+    .describe('Simulated: how much prose surrounds the answer block.'),
+  latency: LatencySchema.default({ model: 'lognormal', medianSeconds: 2, sigma: 0.5 }),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(LIMITS.stepSeconds)
+    .default(30)
+    .describe('A call still unanswered after this long fails (the agents fall back).'),
+});
+
+export const PlannerSchema = z.strictObject({
+  intervalSteps: z
+    .int()
+    .positive()
+    .max(LIMITS.stepsPerEpisode)
+    .default(10)
+    .describe('Each base station asks for guidance every this many steps (and at episode start).'),
+  batchSeconds: seconds(
+    'The planner collects requests this long before sending one prompt.',
+  ).default(0.5),
+  maxBatchSize: z
+    .int()
+    .positive()
+    .max(LIMITS.cells)
+    .default(32)
+    .describe('A batch is sent at once when it holds this many requests.'),
+  requestsPerMinute: z
+    .number()
+    .positive()
+    .max(1e6)
+    .default(50)
+    .describe('Request budget (token bucket, simulated time).'),
+  tokensPerMinute: z
+    .number()
+    .positive()
+    .max(1e9)
+    .default(40_000)
+    .describe('Input-token budget (token bucket, simulated time).'),
+  maxAgeSeconds: seconds(
+    'Agents ignore a suggestion whose observed state is older than this.',
+  ).default(15),
+  trendSteps: z
+    .int()
+    .positive()
+    .max(1000)
+    .default(10)
+    .describe('Steps over which the prompt reports recent drops and load trends.'),
+  signalLookaheadSeconds: seconds(
+    'External signals starting within this horizon (or ongoing) appear in the prompt.',
+  ).default(600),
+});
+
+export const TrustSchema = z
+  .strictObject({
+    initial: z.number().min(0).max(1).default(0.5).describe('Trust at the start of the run.'),
+    min: z.number().min(0).max(1).default(0.05).describe('Trust never falls below this.'),
+    max: z.number().min(0).max(1).default(0.95).describe('Trust never rises above this.'),
+    rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe('Step toward 1 (or 0) after following a suggestion that paid off (or not).'),
+    counterfactualRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.02)
+      .describe('Step after not following a suggestion, judged by the agent’s own estimate.'),
+  })
+  .refine((t) => t.min <= t.initial && t.initial <= t.max, {
+    message: 'trust must satisfy min ≤ initial ≤ max',
+  });
+
+export const AlignmentSchema = z.strictObject({
+  everyEpisodes: z
+    .int()
+    .positive()
+    .max(LIMITS.episodes)
+    .default(5)
+    .describe('The alignment controller evaluates every this many episodes.'),
+  apply: z
+    .enum(['distinct', 'every'])
+    .default('distinct')
+    .describe('Q(s,a) += alpha·r once per distinct (s,a) in the history, or once per occurrence.'),
+  feedback: z
+    .boolean()
+    .default(true)
+    .describe('Apply the evaluator’s verbal feedback as bounded parameter changes.'),
+});
+
+export const GuidanceSchema = z.strictObject({
+  llm: LlmSchema.default(LlmSchema.parse({})),
+  planner: PlannerSchema.default(PlannerSchema.parse({})),
+  trust: TrustSchema.default(TrustSchema.parse({})),
+  alignment: AlignmentSchema.default(AlignmentSchema.parse({})),
+});
+
+export const SignalSchema = z.strictObject({
+  id: id('signal id').describe('Unique id of the event.'),
+  description: z.string().max(500).describe('What happens, as the planner reads it.'),
+  cells: z.array(z.string()).min(1).describe('Cells concerned.'),
+  startSeconds: seconds('Start, simulated seconds from the start of each episode.'),
+  durationSeconds: seconds('How long it lasts.'),
+});
+
 export const ScenarioSchema = z
   .strictObject({
     name: id('scenario name').describe('Short name, used in results.'),
@@ -270,6 +428,13 @@ export const ScenarioSchema = z
     traffic: TrafficSchema,
     radio: RadioSchema.default(RadioSchema.parse({})),
     agent: AgentSchema.default(AgentSchema.parse({})),
+    guidance: GuidanceSchema.default(GuidanceSchema.parse({})).describe(
+      'The LLM planner, trust and alignment controller (configurations guided and aura).',
+    ),
+    signals: z
+      .array(SignalSchema)
+      .default([])
+      .describe('External events the planner can see ahead of time (e.g. a concert near a cell).'),
   })
   .superRefine(checkReferences);
 
@@ -277,6 +442,13 @@ export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type CellType = z.infer<typeof CellTypeSchema>;
 export type TrafficSource = z.infer<typeof TrafficSourceSchema>;
+export type Guidance = z.infer<typeof GuidanceSchema>;
+export type LlmSettings = z.infer<typeof LlmSchema>;
+export type LatencyModel = z.infer<typeof LatencySchema>;
+export type PlannerSettings = z.infer<typeof PlannerSchema>;
+export type TrustParams = z.infer<typeof TrustSchema>;
+export type AlignmentSettings = z.infer<typeof AlignmentSchema>;
+export type Signal = z.infer<typeof SignalSchema>;
 
 /** Simulated time runs in whole milliseconds, so step boundaries add up exactly. */
 function isWholeMilliseconds(seconds: number): boolean {
@@ -323,6 +495,26 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
           code: 'custom',
           message: 'a cell cannot be its own neighbour',
           path: ['cells', i, 'neighbours', j],
+        });
+      }
+    });
+  });
+  const signalIds = new Set<string>();
+  s.signals.forEach((signal, i) => {
+    if (signalIds.has(signal.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate signal id '${signal.id}'`,
+        path: ['signals', i, 'id'],
+      });
+    }
+    signalIds.add(signal.id);
+    signal.cells.forEach((c, j) => {
+      if (!cellIds.has(c)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown cell '${c}'`,
+          path: ['signals', i, 'cells', j],
         });
       }
     });
