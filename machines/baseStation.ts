@@ -3,15 +3,21 @@
  * arrival processes of its cell and takes in their users, acts (its Q-learning agent steps inside
  * the data plane while it is `acting`) and keeps a report of its last episode in its context.
  *
- * Slot for the LLM planner (next issue): an `awaitingGuidance` state entered on a guidance tick,
- * left on `plan.suggested`; the agent keeps acting on its own policy meanwhile.
+ * With LLM guidance (`guided`, `aura`), an episode cycles through `requesting` (it sends the
+ * planner its cell's and neighbours' state), `awaitingGuidance` (until the planner answers; its
+ * agent keeps acting on the last fresh suggestion or its own policy meanwhile) and `acting`, with
+ * a new request every `planner.intervalSteps` steps. A suggestion goes into the data plane, where
+ * the trust gate weighs it at each decision.
  */
-import { type ActorRefFrom, assign, setup } from 'xstate';
+import { type ActorRefFrom, assign, sendTo, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
+import { requestSnapshots } from '../src/llm/context.js';
+import { acceptSuggestion } from '../src/model/guidance.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
 import { enqueueArrivals, type World } from '../src/model/world.js';
 import { arrivalProcessMachine, type UsersArrivedEvent } from './arrivalProcess.js';
-import { arrivalSystemId } from './ids.js';
+import { arrivalSystemId, PLANNER_ID } from './ids.js';
+import type { PlanOutcomeEvent, PlanRequestedEvent } from './planner.js';
 
 export interface BaseStationInput {
   readonly cellId: string;
@@ -31,7 +37,7 @@ export type EpisodeEvent =
   | { readonly type: 'episode.started' }
   | { readonly type: 'episode.ended' };
 
-export type BaseStationEvent = UsersArrivedEvent | EpisodeEvent;
+export type BaseStationEvent = UsersArrivedEvent | EpisodeEvent | PlanOutcomeEvent;
 
 export const baseStationMachine = setup({
   types: {
@@ -64,6 +70,34 @@ export const baseStationMachine = setup({
         enqueueArrivals(context.world, event.sourceIndex, event.arrivals);
     },
     recordReport: assign({ lastReport: ({ context }) => cellReport(context.world, context.index) }),
+    requestGuidance: sendTo(
+      ({ system }) => system.get(PLANNER_ID),
+      ({ context }): PlanRequestedEvent => ({
+        type: 'plan.requested',
+        cellIndex: context.index,
+        cellId: context.cellId,
+        observedAtMs: context.world.nowMs,
+        cells: requestSnapshots(context.world, context.index),
+      }),
+    ),
+    takeSuggestion: ({ context, event }) => {
+      if (event.type !== 'plan.suggested') return;
+      const { world, index } = context;
+      acceptSuggestion(
+        world.guidance!,
+        index,
+        event.action,
+        event.observedAtMs,
+        world.nowMs,
+        world.episodeCounters.cells[index]!,
+      );
+    },
+  },
+  guards: {
+    guided: ({ context }) => context.world.guidance !== null,
+  },
+  delays: {
+    guidance: ({ context }) => context.world.config.guidance!.intervalMs,
   },
 }).createMachine({
   id: 'baseStation',
@@ -75,10 +109,41 @@ export const baseStationMachine = setup({
   },
   states: {
     idle: {
-      on: { 'episode.started': 'acting' },
+      on: {
+        'episode.started': [{ guard: 'guided', target: 'guided' }, { target: 'acting' }],
+      },
     },
     acting: {
       on: { 'episode.ended': { target: 'idle', actions: 'recordReport' } },
+    },
+    guided: {
+      initial: 'cycle',
+      on: {
+        'episode.ended': { target: 'idle', actions: 'recordReport' },
+        'plan.suggested': { actions: 'takeSuggestion' },
+      },
+      states: {
+        // One guidance period: re-entered every `intervalSteps`, so requests keep their rhythm
+        // whatever the planner's latency.
+        cycle: {
+          initial: 'requesting',
+          after: { guidance: { target: 'cycle', reenter: true } },
+          states: {
+            requesting: {
+              entry: 'requestGuidance',
+              always: 'awaitingGuidance',
+            },
+            awaitingGuidance: {
+              on: {
+                'plan.suggested': { target: 'acting', actions: 'takeSuggestion' },
+                'plan.rejected': 'acting',
+                'plan.failed': 'acting',
+              },
+            },
+            acting: {},
+          },
+        },
+      },
     },
   },
 });

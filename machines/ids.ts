@@ -2,3 +2,5 @@
 export const regionSystemId = (index: number): string => `region:${index}`;
 export const baseStationSystemId = (cellId: string): string => `bs:${cellId}`;
 export const arrivalSystemId = (sourceId: string): string => `arrivals:${sourceId}`;
+export const PLANNER_ID = 'planner';
+export const ALIGNMENT_ID = 'alignmentController';

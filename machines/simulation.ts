@@ -8,25 +8,40 @@
  * The data plane is not stepped by messages: the clock's advance hook lets the world catch up to
  * the instant of each control event, so messages per agent-step stay far below one.
  *
- * Slots for the next issue: the LLM planner and the alignment controller are spawned here beside
- * the base stations when the configuration asks for them.
+ * With LLM guidance the root also spawns the planner (`guided`, `aura`) and the alignment
+ * controller (`aura`), and at the end of every evaluation window hands the controller the agents'
+ * histories.
  */
 import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
 import { regionsOf } from '../src/engine/regions.js';
 import type { Rng } from '../src/engine/rng.js';
 import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
+import { takeEvaluationJob, windowEnds } from '../src/llm/evaluator.js';
+import type { LlmProvider } from '../src/llm/types.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
-import { regionSystemId } from './ids.js';
+import { alignmentControllerMachine } from './alignmentController.js';
+import { ALIGNMENT_ID, PLANNER_ID, regionSystemId } from './ids.js';
+import { plannerMachine } from './planner.js';
 import { regionMachine } from './region.js';
+
+/** A model endpoint for one LLM role: its provider and its latency stream. */
+export interface LlmRole {
+  readonly provider: LlmProvider;
+  readonly latencyRng: Rng;
+}
 
 export interface SimulationInput {
   readonly world: World;
   /** One stream per traffic source, in source order. */
   readonly arrivalRngs: readonly Rng[];
+  /** The planner's and the evaluator's models (with guidance). */
+  readonly llm: { readonly planner: LlmRole; readonly evaluator: LlmRole } | null;
 }
 
 export interface SimulationContext extends SimulationInput {
   readonly regions: readonly ActorRefFrom<typeof regionMachine>[];
+  readonly planner: ActorRefFrom<typeof plannerMachine> | null;
+  readonly alignment: ActorRefFrom<typeof alignmentControllerMachine> | null;
   readonly phase: Phase;
   readonly episode: number;
 }
@@ -49,17 +64,40 @@ export const simulationMachine = setup({
     events: {} as SimulationEvent,
     emitted: {} as SimulationEmitted,
   },
-  actors: { region: regionMachine },
+  actors: {
+    region: regionMachine,
+    planner: plannerMachine,
+    alignmentController: alignmentControllerMachine,
+  },
   actions: {
-    spawnActors: assign({
-      regions: ({ context, spawn }) =>
-        regionsOf(context.world.config.cells.length).map((cells, index) =>
+    spawnActors: assign(({ context, spawn }) => {
+      const { world, llm } = context;
+      const guidance = world.config.guidance;
+      return {
+        planner:
+          guidance && llm
+            ? spawn('planner', {
+                id: PLANNER_ID,
+                systemId: PLANNER_ID,
+                input: { world, ...llm.planner },
+              })
+            : null,
+        alignment:
+          guidance?.alignment && llm
+            ? spawn('alignmentController', {
+                id: ALIGNMENT_ID,
+                systemId: ALIGNMENT_ID,
+                input: { world, ...llm.evaluator },
+              })
+            : null,
+        regions: regionsOf(world.config.cells.length).map((cells, index) =>
           spawn('region', {
             id: regionSystemId(index),
             systemId: regionSystemId(index),
-            input: { world: context.world, cells, arrivalRngs: context.arrivalRngs },
+            input: { world, cells, arrivalRngs: context.arrivalRngs },
           }),
         ),
+      };
     }),
     enterPhase: assign((_, params: { phase: Phase }) => ({ phase: params.phase, episode: 0 })),
     nextEpisode: assign({ episode: ({ context }) => context.episode + 1 }),
@@ -70,6 +108,17 @@ export const simulationMachine = setup({
     closeEpisode: ({ context }) => {
       endEpisode(context.world);
     },
+    evaluateWindow: enqueueActions(({ context, enqueue }) => {
+      const last = context.episode + 1 >= episodesIn(context);
+      // The end of the run: nothing is left for a delayed reward to shape.
+      if (last && context.phase === 'test') return;
+      if (context.alignment && windowEnds(context.world, last)) {
+        enqueue.sendTo(context.alignment, {
+          type: 'alignment.evaluate',
+          job: takeEvaluationJob(context.world),
+        });
+      }
+    }),
     announceEnd: enqueueActions(({ context, enqueue }) => {
       for (const region of context.regions) enqueue.sendTo(region, { type: 'episode.ended' });
     }),
@@ -94,6 +143,8 @@ export const simulationMachine = setup({
   context: ({ input }) => ({
     ...input,
     regions: [],
+    planner: null,
+    alignment: null,
     phase: 'training',
     episode: 0,
   }),
@@ -137,7 +188,7 @@ function episodeLoop() {
       after: { episode: 'closed' },
     },
     closed: {
-      entry: ['closeEpisode', 'announceEnd', 'publishEpisode'],
+      entry: ['closeEpisode', 'evaluateWindow', 'announceEnd', 'publishEpisode'],
       always: [
         { guard: 'moreEpisodes', target: 'episode', actions: 'nextEpisode' },
         { target: 'finished' },

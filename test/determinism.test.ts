@@ -34,7 +34,17 @@ describe('determinism', () => {
     });
     const keys = (o: object) => Object.keys(o).sort();
     expect(keys(summary)).toEqual(
-      ['config', 'episodes', 'llm', 'scenario', 'seed', 'test', 'traffic', 'training'].sort(),
+      [
+        'config',
+        'episodes',
+        'guidance',
+        'llm',
+        'scenario',
+        'seed',
+        'test',
+        'traffic',
+        'training',
+      ].sort(),
     );
     expect(keys(summary.episodes)).toEqual(['stepsPerEpisode', 'test', 'training']);
     expect(keys(summary.test)).toEqual(
@@ -86,12 +96,22 @@ describe('determinism', () => {
       inputTokens: 0,
       outputTokens: 0,
       rejected: 0,
+      failedCalls: 0,
     });
+    expect(summary.guidance).toBeNull();
   });
 
-  it('refuses the LLM configurations with a clear user error until the planner exists', () => {
-    expect(() =>
-      executeRun({ scenario: shortPaper(), traffic: 'normal', config: 'guided', seed: 1 }),
-    ).toThrow(/needs the LLM planner/);
-  });
+  it.each(['guided', 'aura'] as const)(
+    '%s: same seed gives a byte-identical summary, latency draws included',
+    (config) => {
+      const run = (seed: number) =>
+        json(executeRun({ scenario: shortPaper(), traffic: 'high', config, seed }).summary);
+      const a = run(3);
+      expect(run(3)).toBe(a);
+      expect(run(4)).not.toBe(a);
+      const summary = JSON.parse(a);
+      expect(summary.llm.calls).toBeGreaterThan(0);
+      expect(summary.guidance.test.llmDecisions).toBeGreaterThan(0);
+    },
+  );
 });

@@ -20,10 +20,10 @@ describe('regions', () => {
 
   it('the actor tree is root → region → base station → arrival process', () => {
     const model = resolveModel(shortPaper(), 'normal');
-    const { world, arrivalRngs } = setUpRun(model, { seed: 1 });
+    const { world, arrivalRngs, llm } = setUpRun(model, { seed: 1 });
     const actor = createActor(simulationMachine, {
       clock: new SimClock(),
-      input: { world, arrivalRngs },
+      input: { world, arrivalRngs, llm },
     });
     actor.start();
     actor.send({ type: 'sim.start' });

@@ -23,13 +23,13 @@ export interface ActorRunOptions extends RunOptions {
 }
 
 export function runActors(config: ModelConfig, options: ActorRunOptions): RunOutcome {
-  const { world, arrivalRngs } = setUpRun(config, options);
+  const { world, arrivalRngs, llm } = setUpRun(config, options);
   const clock = new SimClock({ onAdvance: (_from, to) => advanceWorldTo(world, to) });
   let messages = 0;
   const extra = options.inspect;
   const actor = createActor(simulationMachine, {
     clock,
-    input: { world, arrivalRngs },
+    input: { world, arrivalRngs, llm },
     inspect: (ev) => {
       if (ev.type === '@xstate.event') messages++;
       extra?.(ev);

@@ -21,6 +21,9 @@ import {
 } from './run.js';
 
 export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutcome {
+  if (config.guidance) {
+    throw new Error('the plain loop runs marl-only; LLM guidance needs the actor engine');
+  }
   const { world, arrivalRngs } = setUpRun(config, options);
   const episodes: EpisodeRecord[] = [];
   let trainedAgents = world.agents.map(copyAgent);

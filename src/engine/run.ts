@@ -2,7 +2,10 @@
  * Shared set-up and results of one simulation run, whichever driver runs it: the actor engine
  * (`runActors`) or the plain loop (`runPlainLoop`). Both must give identical results.
  */
+import type { LlmRole } from '../../machines/simulation.js';
 import type { QAgent } from '../agents/qlearning.js';
+import { createProvider } from '../llm/providers.js';
+import type { LlmProvider } from '../llm/types.js';
 import {
   createWorld,
   type EpisodeCounters,
@@ -26,6 +29,8 @@ export interface RunOptions {
   readonly agents?: readonly QAgent[];
   /** Called after every episode (progress, series). */
   readonly onEpisode?: (record: EpisodeRecord) => void;
+  /** Replaces the configured provider of a role (`planner`, `evaluator`), e.g. in tests. */
+  readonly provider?: (role: string) => LlmProvider | undefined;
 }
 
 export interface RunOutcome {
@@ -40,13 +45,24 @@ export interface RunOutcome {
 export interface RunSetup {
   readonly world: World;
   readonly arrivalRngs: Rng[];
+  /** The planner's and evaluator's models, each with its own streams (null in `marl-only`). */
+  readonly llm: { readonly planner: LlmRole; readonly evaluator: LlmRole } | null;
 }
 
 export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
   const root = Rng.create(options.seed);
   const world = createWorld(config, root);
   if (options.agents) setAgents(world, options.agents.map(copyAgent));
-  return { world, arrivalRngs: config.sources.map((s) => root.fork(`arrivals/${s.id}`)) };
+  const role = (name: string): LlmRole => ({
+    provider:
+      options.provider?.(name) ?? createProvider(config.guidance!.llm, root.fork(`llm/${name}`)),
+    latencyRng: root.fork(`latency/${name}`),
+  });
+  return {
+    world,
+    arrivalRngs: config.sources.map((s) => root.fork(`arrivals/${s.id}`)),
+    llm: config.guidance ? { planner: role('planner'), evaluator: role('evaluator') } : null,
+  };
 }
 
 export function copyAgent(agent: QAgent): QAgent {

@@ -20,6 +20,7 @@ import {
   epsilonAt,
   HANDOFF,
   INCREASE,
+  maxQ,
   type QAgent,
   selectAction,
   stateIndex,
@@ -42,6 +43,14 @@ import {
   powerLevel,
   powerShare,
 } from './cell.js';
+import {
+  beginGuidedEpisode,
+  createGuidance,
+  type GuidanceState,
+  guidedDecision,
+  learnFromGuidance,
+  recordTrends,
+} from './guidance.js';
 
 export type Phase = 'training' | 'test';
 
@@ -60,6 +69,18 @@ export interface CellCounters {
   usersSum: number;
   /** Decisions in which the final action came from the LLM (always 0 without guidance). */
   llmDecisions: number;
+  /** Decisions made with a fresh suggestion at hand (followed or not). */
+  llmAvailable: number;
+  suggestionsReceived: number;
+  /** Suggestions discarded unused because their observed state was too old. */
+  suggestionsStale: number;
+  /** Age of the suggestion at each decision that had one: sum and maximum, ms. */
+  suggestionAgeSumMs: number;
+  suggestionAgeMaxMs: number;
+  /** Trust at each decision, summed (mean = trustSum / steps). */
+  trustSum: number;
+  /** Share of the cell's users well served, summed over steps. */
+  servedSum: number;
   actions: number[];
 }
 
@@ -86,6 +107,8 @@ interface ArrivalQueue {
 
 export interface World {
   readonly config: ModelConfig;
+  /** Simulated time of the control plane (the clock's time at the event being handled), ms. */
+  nowMs: number;
   readonly cells: CellState[];
   readonly agents: QAgent[];
   /** Global step about to run. */
@@ -111,9 +134,11 @@ export interface World {
   /** Drops in the last step, per cell (the next observation's drop count). */
   readonly lastDrops: Int32Array;
   readonly scratch: { state: Int32Array; action: Int32Array; drops: Int32Array };
+  /** LLM guidance (suggestions, trust, histories); null in `marl-only`. */
+  readonly guidance: GuidanceState | null;
 }
 
-const zeroCounters = (cells: number): EpisodeCounters => ({
+export const zeroCounters = (cells: number): EpisodeCounters => ({
   steps: 0,
   systemFailures: 0,
   cells: Array.from({ length: cells }, () => ({
@@ -129,6 +154,13 @@ const zeroCounters = (cells: number): EpisodeCounters => ({
     powerSum: 0,
     usersSum: 0,
     llmDecisions: 0,
+    llmAvailable: 0,
+    suggestionsReceived: 0,
+    suggestionsStale: 0,
+    suggestionAgeSumMs: 0,
+    suggestionAgeMaxMs: 0,
+    trustSum: 0,
+    servedSum: 0,
     actions: new Array(ACTION_COUNT).fill(0),
   })),
 });
@@ -147,6 +179,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
     config,
     cells,
     agents,
+    nowMs: 0,
     step: 0,
     episodeEnd: 0,
     phase: 'training',
@@ -164,6 +197,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
     sourcesOfCell,
     lastDrops: new Int32Array(n),
     scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
+    guidance: createGuidance(config, rng, () => zeroCounters(n)),
   };
 }
 
@@ -210,6 +244,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
   });
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio);
   for (const q of world.queues) dropStale(q, start);
+  if (world.guidance) beginGuidedEpisode(world.guidance, start * cfg.stepMs, episode);
 }
 
 /** Mean holding time of the sources feeding a cell (20 steps if none does). */
@@ -249,6 +284,7 @@ function lateArrival(world: World, source: number, step: number): never {
 /** Runs every step whose start time lies before `timeMs`, within the current episode. */
 export function advanceWorldTo(world: World, timeMs: number): number {
   const stepMs = world.config.stepMs;
+  if (timeMs > world.nowMs) world.nowMs = timeMs;
   let ran = 0;
   while (world.step < world.episodeEnd && world.step * stepMs < timeMs) {
     stepWorld(world);
@@ -278,11 +314,20 @@ export function stepWorld(world: World): void {
   const counters = world.episodeCounters;
   const step = world.step;
 
-  // 1. Observe and decide.
+  const guidance = world.guidance;
+  const nowMs = step * config.stepMs;
+
+  // 1. Observe and decide (with guidance: the trust gate between the suggestion and own choice).
   for (let i = 0; i < n; i++) {
     const s = observe(world, i);
     scratch.state[i] = s;
-    scratch.action[i] = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
+    if (guidance) {
+      const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
+      const own = selectAction(agents[i]!, s, epsilon, world.rng.agent[i]!);
+      scratch.action[i] = guidedDecision(guidance, i, own, nowMs, counters.cells[i]!);
+    } else {
+      scratch.action[i] = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
+    }
     scratch.drops[i] = 0;
   }
   // 2. Power, then handoffs (in cell order, against the neighbours' current state).
@@ -333,15 +378,21 @@ export function stepWorld(world: World): void {
     world.lastDrops[i] = drops;
     const users = cell.users.length;
     const served = users > 0 ? 1 - cell.poorUsers / users : 1;
+    const weights = guidance ? guidance.tuning[i]!.reward : params.reward;
     const reward =
-      params.reward.coverage * served -
-      params.reward.drop * drops -
-      params.reward.energy * powerShare(cell);
+      weights.coverage * served - weights.drop * drops - weights.energy * powerShare(cell);
     const a = scratch.action[i]!;
-    if (world.learning)
-      updateQ(agents[i]!, scratch.state[i]!, a, reward, observe(world, i), params);
+    if (world.learning) {
+      const next = observe(world, i);
+      if (guidance) {
+        const realised = reward + params.gamma * maxQ(agents[i]!, next);
+        learnFromGuidance(guidance, i, agents[i]!, scratch.state[i]!, a, realised);
+      }
+      updateQ(agents[i]!, scratch.state[i]!, a, reward, next, params);
+    }
     c.droppedRequests += drops;
     c.rewardSum += reward;
+    c.servedSum += served;
     c.powerSum += cell.power;
     c.usersSum += users;
     c.actions[a]!++;
@@ -349,6 +400,7 @@ export function stepWorld(world: World): void {
   }
   counters.steps++;
   if (failed) counters.systemFailures++;
+  if (guidance) recordTrends(guidance, scratch.drops, cells);
   world.step = step + 1;
 }
 
@@ -356,10 +408,11 @@ export function stepWorld(world: World): void {
 export function endEpisode(world: World): EpisodeCounters {
   const ep = world.episodeCounters;
   if (world.phase === 'test') addCounters(world.testTotals, ep);
+  if (world.guidance?.history) addCounters(world.guidance.window, ep);
   return ep;
 }
 
-function addCounters(into: EpisodeCounters, from: EpisodeCounters): void {
+export function addCounters(into: EpisodeCounters, from: EpisodeCounters): void {
   into.steps += from.steps;
   into.systemFailures += from.systemFailures;
   from.cells.forEach((c, i) => {
@@ -369,6 +422,7 @@ function addCounters(into: EpisodeCounters, from: EpisodeCounters): void {
         c.actions.forEach((v, k) => {
           t.actions[k]! += v;
         });
+      else if (key === 'suggestionAgeMaxMs') t[key] = Math.max(t[key], c[key]);
       else t[key] += c[key];
     }
   });

@@ -5,7 +5,6 @@
  */
 import { runActors } from '../engine/actorEngine.js';
 import { type EpisodeRecord, totalAgentSteps } from '../engine/run.js';
-import { UserError } from '../errors.js';
 import { resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 import { loadPolicy, policyDocument } from './policy.js';
@@ -34,12 +33,7 @@ export function executeRun(
   req: RunRequest,
   clock: () => number = () => performance.now(),
 ): RunResult {
-  if (req.config !== 'marl-only') {
-    throw new UserError(
-      `configuration '${req.config}' needs the LLM planner, which this version does not have yet; use --config marl-only`,
-    );
-  }
-  const model = resolveModel(req.scenario, req.traffic);
+  const model = resolveModel(req.scenario, req.traffic, req.config);
   const agents = req.policyFile
     ? loadPolicy(req.policyFile, model, { transfer: req.transfer })
     : undefined;

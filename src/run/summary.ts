@@ -5,10 +5,10 @@
 import { ACTIONS } from '../agents/qlearning.js';
 import type { RunOutcome } from '../engine/run.js';
 import { type CellCounters, sumOverCells } from '../model/world.js';
-import type { ModelConfig } from '../scenario/resolve.js';
+import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
+import { type GuidanceSummary, guidanceSummary, type PhaseGuidance } from './guidanceSummary.js';
 
-export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
-export type ConfigName = (typeof CONFIGS)[number];
+export { CONFIGS, type ConfigName } from '../scenario/resolve.js';
 
 export interface AgentSummary {
   droppedRequests: number;
@@ -45,6 +45,7 @@ export interface Summary {
     /** Mean dropped requests per episode over the last tenth of training (all cells). */
     lateDroppedPerEpisode: number;
   };
+  /** Model use over the whole run (both phases, planner and evaluator). */
   llm: {
     provider: string;
     model: string;
@@ -52,7 +53,10 @@ export interface Summary {
     inputTokens: number;
     outputTokens: number;
     rejected: number;
+    failedCalls: number;
   };
+  /** Planner, trust and alignment controller in detail (null in `marl-only`). */
+  guidance: GuidanceSummary | null;
 }
 
 /** Rounds to 6 decimals so summaries stay readable; rounding is deterministic. */
@@ -97,6 +101,7 @@ export function buildSummary(
     0,
   );
   const decisions = totals.steps * config.cells.length;
+  const guidance = guidanceSummary(config, outcome);
   return {
     scenario: config.scenario,
     config: configName,
@@ -120,13 +125,20 @@ export function buildSummary(
       finalEpsilon: round6(training.at(-1)?.epsilon ?? config.agent.epsilon.start),
       lateDroppedPerEpisode: late.length > 0 ? round6(lateDrops / late.length) : 0,
     },
-    llm: {
-      provider: 'none',
-      model: 'none',
-      calls: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      rejected: 0,
-    },
+    llm: llmTotals(config, guidance),
+    guidance,
+  };
+}
+
+function llmTotals(config: ModelConfig, g: GuidanceSummary | null): Summary['llm'] {
+  const both = (key: keyof PhaseGuidance) => (g ? g.training[key] + g.test[key] : 0);
+  return {
+    provider: config.guidance?.llm.provider ?? 'none',
+    model: config.guidance?.llm.model ?? 'none',
+    calls: both('calls') + both('evaluations'),
+    inputTokens: both('inputTokens'),
+    outputTokens: both('outputTokens'),
+    rejected: both('rejected'),
+    failedCalls: both('failedCalls') + both('failedEvaluations'),
   };
 }

@@ -3,7 +3,34 @@
  * data plane runs on (cell presets applied, neighbour ids resolved, arrival rates scaled).
  */
 import { UserError } from '../errors.js';
-import { type Scenario, stepMilliseconds } from './schema.js';
+import {
+  type AlignmentSettings,
+  type LlmSettings,
+  type PlannerSettings,
+  type Scenario,
+  type Signal,
+  stepMilliseconds,
+  type TrustParams,
+} from './schema.js';
+
+/** The paper's three configurations. */
+export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
+export type ConfigName = (typeof CONFIGS)[number];
+
+/** What the LLM-guided configurations run with (null in `marl-only`). */
+export interface GuidanceConfig {
+  readonly llm: LlmSettings;
+  readonly planner: PlannerSettings;
+  readonly trust: TrustParams;
+  /** The alignment controller (`aura` only). */
+  readonly alignment: AlignmentSettings | null;
+  readonly signals: readonly Signal[];
+  /** Derived, in whole simulated milliseconds. */
+  readonly intervalMs: number;
+  readonly batchMs: number;
+  readonly maxAgeMs: number;
+  readonly timeoutMs: number;
+}
 
 export interface CellConfig {
   readonly id: string;
@@ -34,6 +61,8 @@ export interface SourceConfig {
 export interface ModelConfig {
   readonly scenario: string;
   readonly traffic: string;
+  readonly configuration: ConfigName;
+  readonly guidance: GuidanceConfig | null;
   readonly stepMs: number;
   readonly stepsPerEpisode: number;
   readonly trainingEpisodes: number;
@@ -50,7 +79,11 @@ export function trafficLevels(scenario: Scenario): string[] {
   return Object.keys(scenario.traffic.levels);
 }
 
-export function resolveModel(scenario: Scenario, traffic = scenario.traffic.default): ModelConfig {
+export function resolveModel(
+  scenario: Scenario,
+  traffic = scenario.traffic.default,
+  configuration: ConfigName = 'marl-only',
+): ModelConfig {
   const level = scenario.traffic.levels[traffic];
   if (!level) {
     throw new UserError(
@@ -85,10 +118,29 @@ export function resolveModel(scenario: Scenario, traffic = scenario.traffic.defa
       meanHoldingSteps: s.meanHoldingSteps,
     }),
   );
+  const stepMs = stepMilliseconds(scenario.time.stepSeconds);
+  const ms = (seconds: number) => Math.round(seconds * 1000);
+  const g = scenario.guidance;
+  const guidance: GuidanceConfig | null =
+    configuration === 'marl-only'
+      ? null
+      : {
+          llm: g.llm,
+          planner: g.planner,
+          trust: g.trust,
+          alignment: configuration === 'aura' ? g.alignment : null,
+          signals: scenario.signals,
+          intervalMs: g.planner.intervalSteps * stepMs,
+          batchMs: ms(g.planner.batchSeconds),
+          maxAgeMs: ms(g.planner.maxAgeSeconds),
+          timeoutMs: ms(g.llm.timeoutSeconds),
+        };
   return {
     scenario: scenario.name,
     traffic,
-    stepMs: stepMilliseconds(scenario.time.stepSeconds),
+    configuration,
+    guidance,
+    stepMs,
     stepsPerEpisode: scenario.time.stepsPerEpisode,
     trainingEpisodes: scenario.episodes.training,
     testEpisodes: scenario.episodes.test,

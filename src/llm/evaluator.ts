@@ -1,0 +1,143 @@
+/**
+ * The alignment controller's logic (its statechart is `machines/alignmentController.ts`): at the
+ * end of every `alignment.everyEpisodes` episodes (and of each phase), each agent's (state,
+ * action) history and the window's counters are taken from the world, an evaluator scores each
+ * agent in [−1, 1] with a short verbal feedback, and after the call's latency each agent applies
+ * its score as a delayed reward to exactly the pairs of the taken history (`agents/alignment.ts`)
+ * while the feedback becomes bounded parameter changes (`llm/feedback.ts`).
+ *
+ * A rejected score (missing or out of range) or a failed call leaves that agent unchanged,
+ * counted. Delayed rewards are applied only while agents are learning.
+ */
+import { applyDelayedReward, type History, takeHistory } from '../agents/alignment.js';
+import type { Rng } from '../engine/rng.js';
+import type { LlmCounts } from '../model/guidance.js';
+import { type EpisodeCounters, type Phase, type World, zeroCounters } from '../model/world.js';
+import { evaluatorSnapshot } from './context.js';
+import { translateFeedback } from './feedback.js';
+import { sampleLatencyMs } from './latency.js';
+import { buildEvaluatorPrompt } from './prompt.js';
+import { translateScores } from './translator.js';
+import { type CallFailure, type Completion, type LlmProvider, ProviderError } from './types.js';
+
+export interface EvaluationJob {
+  readonly phase: Phase;
+  readonly episodes: { readonly from: number; readonly to: number; readonly phase: string };
+  readonly histories: readonly History[];
+  readonly window: EpisodeCounters;
+}
+
+export interface EvaluatorCall {
+  readonly job: EvaluationJob;
+  readonly latencyMs: number;
+  readonly completion: Completion | null;
+  readonly failure: CallFailure | null;
+}
+
+const ledgerOf = (world: World, phase: Phase): LlmCounts =>
+  world.guidance!.ledger[phase === 'test' ? 'test' : 'training'];
+
+/** Whether the episode just closed ends an evaluation window. */
+export function windowEnds(world: World, lastOfPhase: boolean): boolean {
+  const a = world.guidance?.config.alignment;
+  if (!a || !world.guidance?.history) return false;
+  return lastOfPhase || world.episode + 1 - world.guidance.windowFrom >= a.everyEpisodes;
+}
+
+/** Takes the histories and window counters out of the world (leaving them empty). */
+export function takeEvaluationJob(world: World): EvaluationJob {
+  const g = world.guidance!;
+  const window = g.window;
+  g.window = zeroCounters(world.config.cells.length);
+  const job: EvaluationJob = {
+    phase: world.phase,
+    episodes: { from: g.windowFrom, to: world.episode, phase: world.phase },
+    histories: g.history!.map(takeHistory),
+    window,
+  };
+  g.windowFrom = world.episode + 1;
+  return job;
+}
+
+/** Calls the evaluator for a job: builds the prompt, draws the latency (with the timeout). */
+export function callEvaluator(
+  world: World,
+  provider: LlmProvider,
+  latencyRng: Rng,
+  job: EvaluationJob,
+): EvaluatorCall {
+  const g = world.guidance!;
+  const counts = ledgerOf(world, job.phase);
+  const prompt = buildEvaluatorPrompt(
+    evaluatorSnapshot(world, job.window, job.histories, job.episodes),
+  );
+  // The next window is compared with this one.
+  const steps = Math.max(1, job.window.steps);
+  job.window.cells.forEach((c, i) => {
+    g.previousDropsPerStep[i] = Number((c.droppedRequests / steps).toFixed(3));
+  });
+  counts.evaluations++;
+  let latencyMs = sampleLatencyMs(g.config.llm.latency, latencyRng);
+  let completion: Completion | null = null;
+  let failure: CallFailure | null = null;
+  try {
+    completion = provider.complete(prompt);
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    failure = err.failure;
+  }
+  if (latencyMs > g.config.timeoutMs) {
+    latencyMs = g.config.timeoutMs;
+    completion = null;
+    failure = 'timeout';
+  }
+  if (completion) {
+    counts.inputTokens += completion.inputTokens;
+    counts.outputTokens += completion.outputTokens;
+  } else {
+    counts.failedEvaluations++;
+  }
+  return { job, latencyMs, completion, failure };
+}
+
+/** Applies an evaluator's reply: delayed rewards and feedback, per agent. */
+export function applyEvaluation(world: World, call: EvaluatorCall): void {
+  const g = world.guidance!;
+  const alignment = g.config.alignment!;
+  const counts = ledgerOf(world, call.job.phase);
+  if (!call.completion) return;
+  const ids = world.config.cells.map((c) => c.id);
+  const { scores, rejected } = translateScores(call.completion.text, ids);
+  counts.rejected += rejected.length;
+  ids.forEach((id, i) => {
+    const scored = scores.get(id);
+    if (!scored) return;
+    if (world.learning) {
+      counts.delayedPairs += applyDelayedReward(
+        world.agents[i]!,
+        call.job.histories[i]!,
+        scored.score,
+        world.config.agent.alpha,
+        alignment.apply,
+      );
+      counts.delayedRewards++;
+      counts.delayedRewardSum += scored.score;
+    }
+    if (!alignment.feedback || scored.feedback === '') return;
+    const { tuning, changes } = translateFeedback(scored.feedback, g.tuning[i]!);
+    g.tuning[i] = tuning;
+    counts.parameterChanges += changes.length;
+    for (const ch of changes) {
+      g.feedbackLog.push({
+        phase: world.phase,
+        episode: world.episode,
+        agent: id,
+        feedback: scored.feedback,
+        parameter: ch.parameter,
+        from: ch.from,
+        to: ch.to,
+        rule: ch.rule,
+      });
+    }
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * The LLM planner's logic (its statechart is `machines/planner.ts`): a queue of guidance
+ * requests, batches of at most `maxBatchSize`, one prompt per batch, a rate budget and a latency
+ * in simulated time, and the translation of each reply into one suggestion per requesting agent.
+ *
+ * A cell has at most one queued request: a newer request from the same cell replaces the older
+ * one in place (its state is more recent). A batch's prompt describes every cell as last observed
+ * by a request in the batch; each suggestion carries its own request's observation time, from
+ * which the agent judges its age.
+ */
+import type { Rng } from '../engine/rng.js';
+import type { LlmCounts } from '../model/guidance.js';
+import type { World } from '../model/world.js';
+import { budgetWaitMs, chargeBudget, createBudget, type RateBudget } from './budget.js';
+import { plannerSnapshot } from './context.js';
+import { sampleLatencyMs } from './latency.js';
+import { buildPlannerPrompt } from './prompt.js';
+import { translateActions } from './translator.js';
+import {
+  type CallFailure,
+  type CellSnapshot,
+  type Completion,
+  estimateTokens,
+  type LlmProvider,
+  type Prompt,
+  ProviderError,
+} from './types.js';
+
+export interface GuidanceRequest {
+  readonly cellIndex: number;
+  readonly cellId: string;
+  /** When the state was observed (the request's time). */
+  readonly observedAtMs: number;
+  /** The cell and its neighbours as observed. */
+  readonly cells: readonly CellSnapshot[];
+}
+
+interface Queued extends GuidanceRequest {
+  readonly receivedAtMs: number;
+}
+
+export interface Call {
+  readonly batch: readonly Queued[];
+  readonly sentAtMs: number;
+  readonly latencyMs: number;
+  readonly completion: Completion | null;
+  readonly failure: CallFailure | null;
+}
+
+/** What each agent of a delivered batch gets. */
+export type Outcome =
+  | { readonly kind: 'suggested'; readonly action: number }
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: CallFailure };
+
+export interface Delivery {
+  readonly request: GuidanceRequest;
+  readonly outcome: Outcome;
+}
+
+export interface PlannerCore {
+  readonly world: World;
+  readonly provider: LlmProvider;
+  readonly latencyRng: Rng;
+  readonly budget: RateBudget;
+  queue: Queued[];
+  call: Call | null;
+}
+
+export function createPlannerCore(
+  world: World,
+  provider: LlmProvider,
+  latencyRng: Rng,
+): PlannerCore {
+  const p = world.config.guidance!.planner;
+  return {
+    world,
+    provider,
+    latencyRng,
+    budget: createBudget(p.requestsPerMinute, p.tokensPerMinute),
+    queue: [],
+    call: null,
+  };
+}
+
+const ledger = (core: PlannerCore): LlmCounts =>
+  core.world.guidance!.ledger[core.world.phase === 'test' ? 'test' : 'training'];
+
+export function enqueueRequest(core: PlannerCore, request: GuidanceRequest, nowMs: number): void {
+  ledger(core).requests++;
+  const queued: Queued = { ...request, receivedAtMs: nowMs };
+  const at = core.queue.findIndex((q) => q.cellIndex === request.cellIndex);
+  if (at >= 0) core.queue[at] = queued;
+  else core.queue.push(queued);
+}
+
+export const batchIsFull = (core: PlannerCore): boolean =>
+  core.queue.length >= core.world.config.guidance!.planner.maxBatchSize;
+
+function nextBatch(core: PlannerCore): Queued[] {
+  return core.queue.slice(0, core.world.config.guidance!.planner.maxBatchSize);
+}
+
+/** The prompt for a batch: targets in request order, each cell as last observed in the batch. */
+export function batchPrompt(core: PlannerCore, batch: readonly Queued[]): Prompt {
+  const cells = new Map<string, { at: number; snapshot: CellSnapshot }>();
+  let latest = 0;
+  for (const r of batch) {
+    latest = Math.max(latest, r.observedAtMs);
+    for (const c of r.cells) {
+      const seen = cells.get(c.id);
+      if (!seen || seen.at <= r.observedAtMs) cells.set(c.id, { at: r.observedAtMs, snapshot: c });
+    }
+  }
+  const snapshot = plannerSnapshot(
+    core.world.guidance!,
+    batch.map((r) => r.cellId),
+    [...cells.values()].map((c) => c.snapshot),
+    latest,
+  );
+  return buildPlannerPrompt(snapshot);
+}
+
+/** Simulated milliseconds to wait for rate budget before the next batch may go (0: now). */
+export function rateWaitMs(core: PlannerCore, nowMs: number): number {
+  const prompt = batchPrompt(core, nextBatch(core));
+  return budgetWaitMs(core.budget, nowMs, estimateTokens(prompt.system + prompt.user));
+}
+
+export function noteRateWait(core: PlannerCore, waitMs: number): void {
+  ledger(core).rateLimitedMs += waitMs;
+}
+
+/** Sends the next batch: charges the budget, calls the provider, draws the latency. */
+export function dispatchBatch(core: PlannerCore, nowMs: number): Call {
+  const batch = nextBatch(core);
+  core.queue = core.queue.slice(batch.length);
+  const prompt = batchPrompt(core, batch);
+  const tokens = estimateTokens(prompt.system + prompt.user);
+  chargeBudget(core.budget, nowMs, tokens);
+  const counts = ledger(core);
+  counts.calls++;
+  for (const r of batch) counts.queueWaitMs += nowMs - r.receivedAtMs;
+  const { timeoutMs } = core.world.config.guidance!;
+  let latencyMs = sampleLatencyMs(core.world.config.guidance!.llm.latency, core.latencyRng);
+  let completion: Completion | null = null;
+  let failure: CallFailure | null = null;
+  try {
+    completion = core.provider.complete(prompt);
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    failure = err.failure;
+  }
+  if (latencyMs > timeoutMs) {
+    latencyMs = timeoutMs;
+    failure = 'timeout';
+    completion = null;
+  }
+  if (completion) {
+    counts.inputTokens += completion.inputTokens;
+    counts.outputTokens += completion.outputTokens;
+  } else {
+    counts.inputTokens += tokens; // a failed call still spent its prompt
+    counts.failedCalls++;
+    if (failure === 'timeout') counts.timeouts++;
+  }
+  core.call = { batch, sentAtMs: nowMs, latencyMs, completion, failure };
+  return core.call;
+}
+
+/** The reply of the call in flight, translated: one outcome per request of the batch. */
+export function deliverCall(core: PlannerCore): Delivery[] {
+  const call = core.call;
+  if (!call) return [];
+  core.call = null;
+  const counts = ledger(core);
+  if (!call.completion) {
+    counts.failedSuggestions += call.batch.length;
+    return call.batch.map((request) => ({
+      request,
+      outcome: { kind: 'failed', reason: call.failure ?? 'error' },
+    }));
+  }
+  const targets = call.batch.map((r) => r.cellId);
+  const { actions, rejected } = translateActions(call.completion.text, targets);
+  const reasons = new Map(rejected.map((r) => [r.cell, r.reason]));
+  return call.batch.map((request): Delivery => {
+    const action = actions.get(request.cellId);
+    if (action === undefined) {
+      counts.rejected++;
+      return {
+        request,
+        outcome: { kind: 'rejected', reason: reasons.get(request.cellId) ?? 'missing' },
+      };
+    }
+    counts.suggestions++;
+    return { request, outcome: { kind: 'suggested', action } };
+  });
+}

@@ -1,0 +1,277 @@
+/**
+ * The data-plane side of LLM guidance (configurations `guided` and `aura`): each agent's current
+ * suggestion and trust, its (state, action) history for the alignment controller, its tuning by
+ * verbal feedback, the short trends the planner's context encoder reports, and the run's LLM
+ * ledger. `stepWorld` consults it in its decide and learn steps; the planner and alignment
+ * controller actors write into it. Absent (null) in `marl-only`, which then runs exactly as before.
+ *
+ * A suggestion holds from its delivery until a newer one replaces it, the episode ends, or its
+ * observed state is older than `planner.maxAgeSeconds` (stale). Every decision made while a fresh
+ * suggestion is at hand consults it through the trust gate (`agents/trust.ts`).
+ */
+import { createHistory, type History, recordPair } from '../agents/alignment.js';
+import { ACTION_COUNT, type QAgent, stateShape } from '../agents/qlearning.js';
+import { combineDecision, updateTrust } from '../agents/trust.js';
+import type { Rng } from '../engine/rng.js';
+import type { AgentTuning } from '../llm/feedback.js';
+import type { GuidanceConfig, ModelConfig } from '../scenario/resolve.js';
+import type { CellCounters, EpisodeCounters } from './world.js';
+
+/** LLM activity of one phase, whole network. */
+export interface LlmCounts {
+  /** Guidance requests the planner received. */
+  requests: number;
+  /** Provider calls made by the planner (one per batch). */
+  calls: number;
+  failedCalls: number;
+  timeouts: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Valid suggestions delivered to agents. */
+  suggestions: number;
+  /** Suggestions the translator rejected (missing, invalid or contradictory codes). */
+  rejected: number;
+  /** Requests answered by a failed call (the agents fell back to their own policy). */
+  failedSuggestions: number;
+  /** Simulated time the planner spent waiting for rate budget, ms. */
+  rateLimitedMs: number;
+  /** Sum over dispatched requests of their wait from arrival to dispatch, ms. */
+  queueWaitMs: number;
+  /** Alignment controller: evaluator calls, failed ones, agents rewarded, Q-values changed. */
+  evaluations: number;
+  failedEvaluations: number;
+  delayedRewards: number;
+  delayedRewardSum: number;
+  delayedPairs: number;
+  /** Parameter changes from verbal feedback. */
+  parameterChanges: number;
+}
+
+export const zeroLlmCounts = (): LlmCounts => ({
+  requests: 0,
+  calls: 0,
+  failedCalls: 0,
+  timeouts: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  suggestions: 0,
+  rejected: 0,
+  failedSuggestions: 0,
+  rateLimitedMs: 0,
+  queueWaitMs: 0,
+  evaluations: 0,
+  failedEvaluations: 0,
+  delayedRewards: 0,
+  delayedRewardSum: 0,
+  delayedPairs: 0,
+  parameterChanges: 0,
+});
+
+/** One logged parameter change from verbal feedback. */
+export interface FeedbackChange {
+  readonly phase: string;
+  readonly episode: number;
+  readonly agent: string;
+  readonly feedback: string;
+  readonly parameter: string;
+  readonly from: number;
+  readonly to: number;
+  readonly rule: string;
+}
+
+export interface GuidanceState {
+  readonly config: GuidanceConfig;
+  readonly trust: Float64Array;
+  /** One stream per agent for the trust gate's draws. */
+  readonly trustRng: Rng[];
+  /** Current suggestion per agent: action index, or -1 for none. */
+  readonly suggested: Int8Array;
+  readonly observedAtMs: Float64Array;
+  /** Whether the current suggestion has been consulted at least once. */
+  readonly consulted: Uint8Array;
+  readonly tuning: AgentTuning[];
+  /** (state, action) histories for the alignment controller (`aura` only). */
+  readonly history: History[] | null;
+  /** Ring buffers of the last `trendSteps` steps' drops and users, per cell. */
+  readonly recentDrops: Int32Array[];
+  readonly recentUsers: Int32Array[];
+  /** Steps run in the current episode (how much of the rings is filled). */
+  episodeSteps: number;
+  episodeStartMs: number;
+  readonly ledger: { training: LlmCounts; test: LlmCounts };
+  readonly feedbackLog: FeedbackChange[];
+  /** Counters of the episodes since the last evaluation (`aura` only). */
+  window: EpisodeCounters;
+  /** First episode of the current evaluation window (phase-local index). */
+  windowFrom: number;
+  /** Each agent's dropped requests per step in the previous evaluation window. */
+  readonly previousDropsPerStep: (number | null)[];
+  /** This step's decision, per agent, for the learn step: suggestion (-1: none), own action. */
+  readonly lastSuggested: Int8Array;
+  readonly lastOwn: Int8Array;
+  readonly lastFollowed: Uint8Array;
+}
+
+export function createGuidance(
+  config: ModelConfig,
+  rng: Rng,
+  emptyCounters: () => EpisodeCounters,
+): GuidanceState | null {
+  const g = config.guidance;
+  if (!g) return null;
+  const n = config.cells.length;
+  const trendSteps = g.planner.trendSteps;
+  return {
+    config: g,
+    trust: new Float64Array(n).fill(g.trust.initial),
+    trustRng: config.cells.map((c) => rng.fork(`trust/${c.id}`)),
+    suggested: new Int8Array(n).fill(-1),
+    observedAtMs: new Float64Array(n),
+    consulted: new Uint8Array(n),
+    tuning: config.cells.map(() => ({ epsilonScale: 1, reward: { ...config.agent.reward } })),
+    history: g.alignment
+      ? config.cells.map((c) => createHistory(stateShape(c.powerLevels, config.agent)))
+      : null,
+    recentDrops: config.cells.map(() => new Int32Array(trendSteps)),
+    recentUsers: config.cells.map(() => new Int32Array(trendSteps)),
+    episodeSteps: 0,
+    episodeStartMs: 0,
+    ledger: { training: zeroLlmCounts(), test: zeroLlmCounts() },
+    feedbackLog: [],
+    window: emptyCounters(),
+    windowFrom: 0,
+    previousDropsPerStep: config.cells.map(() => null),
+    lastSuggested: new Int8Array(n).fill(-1),
+    lastOwn: new Int8Array(n),
+    lastFollowed: new Uint8Array(n),
+  };
+}
+
+/** A new episode: suggestions from the last one no longer apply; trust and tuning carry over. */
+export function beginGuidedEpisode(g: GuidanceState, startMs: number, episode: number): void {
+  if (episode === 0) g.windowFrom = 0; // episodes are numbered per phase
+  g.suggested.fill(-1);
+  g.consulted.fill(0);
+  g.lastSuggested.fill(-1);
+  for (const r of g.recentDrops) r.fill(0);
+  for (const r of g.recentUsers) r.fill(0);
+  g.episodeSteps = 0;
+  g.episodeStartMs = startMs;
+}
+
+/**
+ * A suggestion reaches agent `i` at `nowMs`. It is kept unless it is already stale: observed
+ * before the current episode began, or longer ago than the maximum age. Returns whether it was kept.
+ */
+export function acceptSuggestion(
+  g: GuidanceState,
+  i: number,
+  action: number,
+  observedAtMs: number,
+  nowMs: number,
+  c: CellCounters,
+): boolean {
+  c.suggestionsReceived++;
+  if (observedAtMs < g.episodeStartMs || nowMs - observedAtMs > g.config.maxAgeMs) {
+    c.suggestionsStale++;
+    return false;
+  }
+  g.suggested[i] = action;
+  g.observedAtMs[i] = observedAtMs;
+  g.consulted[i] = 0;
+  return true;
+}
+
+/**
+ * The decide step of a guided agent: consults the current suggestion if it is still fresh and
+ * returns the final action through the trust gate (`agents/trust.ts`).
+ */
+export function guidedDecision(
+  g: GuidanceState,
+  i: number,
+  own: number,
+  nowMs: number,
+  c: CellCounters,
+): number {
+  let suggested = -1;
+  const current = g.suggested[i]!;
+  if (current >= 0) {
+    const age = nowMs - g.observedAtMs[i]!;
+    if (age <= g.config.maxAgeMs) {
+      suggested = current;
+      g.consulted[i] = 1;
+      c.llmAvailable++;
+      c.suggestionAgeSumMs += age;
+      if (age > c.suggestionAgeMaxMs) c.suggestionAgeMaxMs = age;
+    } else {
+      if (!g.consulted[i]) c.suggestionsStale++; // expired before any decision could use it
+      g.suggested[i] = -1;
+    }
+  }
+  const trust = g.trust[i]!;
+  c.trustSum += trust;
+  const u = suggested >= 0 ? g.trustRng[i]!.next() : 0;
+  const decision = combineDecision(suggested, own, trust, u);
+  g.lastSuggested[i] = suggested;
+  g.lastOwn[i] = own;
+  g.lastFollowed[i] = decision.source === 'llm' ? 1 : 0;
+  if (decision.source === 'llm') c.llmDecisions++;
+  return decision.action;
+}
+
+/**
+ * The learn step of a guided agent, before its Q-update: judges the suggestion (trust) and
+ * records the (state, action) pair for the alignment controller.
+ */
+export function learnFromGuidance(
+  g: GuidanceState,
+  i: number,
+  agent: QAgent,
+  state: number,
+  action: number,
+  realisedReturn: number,
+): void {
+  const suggested = g.lastSuggested[i]!;
+  if (suggested >= 0) {
+    const own = g.lastOwn[i]!;
+    const base = state * ACTION_COUNT;
+    g.trust[i] = updateTrust(
+      g.trust[i]!,
+      {
+        followed: g.lastFollowed[i] === 1,
+        suggested,
+        own,
+        realisedReturn,
+        qOwn: agent.q[base + own]!,
+        qSuggested: agent.q[base + suggested]!,
+      },
+      g.config.trust,
+    );
+  }
+  if (g.history) recordPair(g.history[i]!, state, action);
+}
+
+/** Records the step's drops and users in the trend rings (after every cell has stepped). */
+export function recordTrends(
+  g: GuidanceState,
+  drops: Int32Array,
+  cells: readonly { readonly users: readonly unknown[] }[],
+): void {
+  const slot = g.episodeSteps % g.config.planner.trendSteps;
+  for (let i = 0; i < drops.length; i++) {
+    g.recentDrops[i]![slot] = drops[i]!;
+    g.recentUsers[i]![slot] = cells[i]!.users.length;
+  }
+  g.episodeSteps++;
+}
+
+/** Drops over the last `trendSteps` steps and the change in users over them, for cell `i`. */
+export function trendOf(g: GuidanceState, i: number, usersNow: number) {
+  const t = g.config.planner.trendSteps;
+  const filled = Math.min(g.episodeSteps, t);
+  let drops = 0;
+  for (let k = 0; k < filled; k++) drops += g.recentDrops[i]![k]!;
+  // Oldest recorded step: the slot about to be overwritten once the ring is full, else slot 0.
+  const oldest = filled === 0 ? usersNow : g.recentUsers[i]![filled < t ? 0 : g.episodeSteps % t]!;
+  return { recentDrops: drops, usersTrend: usersNow - oldest };
+}
