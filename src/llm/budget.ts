@@ -11,7 +11,11 @@
 interface Bucket {
   /** Budget per minute (also the bucket's size). */
   readonly perMinute: number;
-  level: number;
+  /**
+   * Content in units of 1/60000 of a request (or token): one simulated millisecond refills
+   * exactly `perMinute` units, so integer budgets and times stay exact.
+   */
+  units: number;
   /** Time of the last refill. */
   atMs: number;
 }
@@ -21,24 +25,23 @@ export interface RateBudget {
   readonly tokens: Bucket;
 }
 
+const UNITS = 60_000;
+
 export function createBudget(requestsPerMinute: number, tokensPerMinute: number): RateBudget {
-  return {
-    requests: { perMinute: requestsPerMinute, level: requestsPerMinute, atMs: 0 },
-    tokens: { perMinute: tokensPerMinute, level: tokensPerMinute, atMs: 0 },
-  };
+  const full = (perMinute: number): Bucket => ({ perMinute, units: perMinute * UNITS, atMs: 0 });
+  return { requests: full(requestsPerMinute), tokens: full(tokensPerMinute) };
 }
 
 function refill(b: Bucket, nowMs: number): void {
   if (nowMs <= b.atMs) return;
-  b.level = Math.min(b.perMinute, b.level + ((nowMs - b.atMs) * b.perMinute) / 60_000);
+  b.units = Math.min(b.perMinute * UNITS, b.units + (nowMs - b.atMs) * b.perMinute);
   b.atMs = nowMs;
 }
 
 function bucketWait(b: Bucket, nowMs: number, amount: number): number {
   refill(b, nowMs);
-  const need = Math.min(amount, b.perMinute);
-  if (b.level >= need) return 0;
-  return Math.ceil(((need - b.level) * 60_000) / b.perMinute);
+  const need = Math.min(amount, b.perMinute) * UNITS;
+  return b.units >= need ? 0 : Math.ceil((need - b.units) / b.perMinute);
 }
 
 /** Whole milliseconds to wait before a call of `tokens` input tokens may start (0: now). */
@@ -50,6 +53,6 @@ export function budgetWaitMs(budget: RateBudget, nowMs: number, tokens: number):
 export function chargeBudget(budget: RateBudget, nowMs: number, tokens: number): void {
   refill(budget.requests, nowMs);
   refill(budget.tokens, nowMs);
-  budget.requests.level -= 1;
-  budget.tokens.level -= tokens;
+  budget.requests.units -= UNITS;
+  budget.tokens.units -= tokens * UNITS;
 }

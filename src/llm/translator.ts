@@ -7,7 +7,12 @@
  * whole reply is scanned. Entries are `id SEP value` with SEP one of `:` `=` `->` `=>` `→` `⇒` `—`
  * `–`, tolerating markdown around them (bullets, numbering, bold, backticks, quotes, headings,
  * table rows `| id | value |`) and prose after the value. Ids match the requested targets
- * case-insensitively; other ids are ignored.
+ * case-insensitively; other ids are ignored. Outside a block, a number followed by a word
+ * ("Rural: 12 users…") is prose, not an answer.
+ *
+ * Verdict per target: no entry → missing; only unusable entries (code not an integer 1..4, score
+ * not in [-1, 1]) → invalid; two different answers, a usable and an unusable one, or a code whose
+ * action name disagrees ("4 (increase)") → contradictory; otherwise the (possibly repeated) answer.
  */
 import { z } from 'zod';
 import { ACTIONS } from '../agents/qlearning.js';
@@ -200,6 +205,7 @@ function decide<T>(
       if (o.kind === 'conflict') conflict = true;
       else if (o.kind === 'invalid') invalid = true;
       else if (!valid.some((v) => same(v, o.value))) valid.push(o.value);
+      if (valid.length > 1) break; // contradictory already
     }
     // A valid answer next to an unusable one for the same target is two different answers.
     if (conflict || valid.length > 1 || (valid.length === 1 && invalid)) {
