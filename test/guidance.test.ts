@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { distinctPairs } from '../src/agents/alignment.js';
+import { MAINTAIN } from '../src/agents/qlearning.js';
+import { runActors } from '../src/engine/actorEngine.js';
+import { Rng } from '../src/engine/rng.js';
+import { takeEvaluationJob } from '../src/llm/evaluator.js';
+import { acceptSuggestion, guidedDecision } from '../src/model/guidance.js';
+import { beginEpisode, createWorld, stepWorld } from '../src/model/world.js';
+import { executeRun } from '../src/run/execute.js';
+import { resolveModel } from '../src/scenario/resolve.js';
+import { guidedPaper } from './helpers/guided.js';
+
+const guidedWorld = (
+  over: Parameters<typeof guidedPaper>[0] = {},
+  config: 'guided' | 'aura' = 'guided',
+) => {
+  const model = resolveModel(guidedPaper(over), 'normal', config);
+  const world = createWorld(model, Rng.create(1));
+  beginEpisode(world, 'training', 0);
+  return { model, world, g: world.guidance!, c: world.episodeCounters.cells[0]! };
+};
+
+describe('suggestions and staleness', () => {
+  it('a suggestion holds while fresh, then is dropped as stale', () => {
+    // maxAge 3 s, 1 s steps: observed at 0, consulted at steps 0..3, gone at step 4.
+    const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3 } });
+    expect(acceptSuggestion(g, 0, MAINTAIN, 0, 500, c)).toBe(true);
+    for (let k = 0; k < 6; k++) stepWorld(world);
+    expect(c.llmAvailable).toBe(4);
+    expect(c.suggestionAgeSumMs).toBe(0 + 1000 + 2000 + 3000);
+    expect(c.suggestionAgeMaxMs).toBe(3000);
+    expect(c.suggestionsStale).toBe(0); // consulted before it expired
+    expect(g.suggested[0]).toBe(-1);
+  });
+
+  it('ignores a suggestion that arrives already older than the maximum age', () => {
+    const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3 } });
+    world.step = 10; // 10 s into the episode
+    expect(acceptSuggestion(g, 0, MAINTAIN, 5000, 10_000, c)).toBe(false);
+    expect(c.suggestionsStale).toBe(1);
+    expect(c.suggestionsReceived).toBe(1);
+    stepWorld(world);
+    expect(c.llmAvailable).toBe(0);
+    expect(c.llmDecisions).toBe(0);
+  });
+
+  it('counts a suggestion that expires before any decision as stale', () => {
+    const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 0.5 } });
+    // Observed at 0, delivered at 400 ms; the next decision is at 1000 ms, too late.
+    expect(acceptSuggestion(g, 0, MAINTAIN, 0, 400, c)).toBe(true);
+    world.step = 1;
+    stepWorld(world);
+    expect(c.llmAvailable).toBe(0);
+    expect(c.suggestionsStale).toBe(1);
+  });
+
+  it('ignores a suggestion observed in an earlier episode', () => {
+    const { world, model, g } = guidedWorld();
+    beginEpisode(world, 'training', 1);
+    const start = model.stepsPerEpisode * model.stepMs;
+    const c = world.episodeCounters.cells[0]!;
+    expect(acceptSuggestion(g, 0, MAINTAIN, start - 1, start + 1, c)).toBe(false);
+    expect(c.suggestionsStale).toBe(1);
+  });
+
+  it('follows a fresh suggestion as often as trust says', () => {
+    const { g, c } = guidedWorld({ trust: { initial: 0.3, min: 0.3, max: 0.3 } });
+    let followed = 0;
+    for (let k = 0; k < 4000; k++) {
+      g.suggested[0] = MAINTAIN;
+      g.observedAtMs[0] = 0;
+      if (guidedDecision(g, 0, 0, 0, c) === MAINTAIN) followed++;
+    }
+    expect(c.llmDecisions).toBe(followed);
+    expect(followed / 4000).toBeGreaterThan(0.27);
+    expect(followed / 4000).toBeLessThan(0.33);
+    expect(c.trustSum).toBeCloseTo(0.3 * 4000);
+  });
+});
+
+describe('alignment controller data', () => {
+  it('takes exactly the recorded history and window, leaving both empty', () => {
+    const { world, g } = guidedWorld({}, 'aura');
+    for (let k = 0; k < 30; k++) stepWorld(world);
+    expect(g.history!.every((h) => h.steps === 30)).toBe(true);
+    const pairs = g.history!.map(distinctPairs);
+    expect(pairs.every((p) => p > 0)).toBe(true);
+    const job = takeEvaluationJob(world);
+    expect(job.histories.map((h) => h.steps)).toEqual([30, 30]);
+    expect(job.histories.map(distinctPairs)).toEqual(pairs);
+    expect(g.history!.every((h) => h.steps === 0 && distinctPairs(h) === 0)).toBe(true);
+    expect(g.window.steps).toBe(0);
+  });
+});
+
+describe('guided and aura runs', () => {
+  it('batch requests: far fewer planner calls than decisions', () => {
+    const { summary } = executeRun({
+      scenario: guidedPaper({}),
+      traffic: 'normal',
+      config: 'guided',
+      seed: 1,
+    });
+    const g = summary.guidance!;
+    const decisions = 2 * 100 * 20;
+    expect(g.training.requests).toBe(decisions / 10); // every 10 steps per agent
+    expect(g.training.calls).toBeLessThan(g.training.requests);
+    expect(g.training.calls / decisions).toBeLessThan(0.1);
+    expect(g.training.meanBatchSize).toBeGreaterThan(1.5);
+    expect(summary.test.llmUsageRate).toBe(g.test.llmUsageRate);
+    expect(summary.test.llmUsageRate).toBeGreaterThan(0);
+    expect(summary.llm.calls).toBe(g.training.calls + g.test.calls);
+  });
+
+  it('a dead provider: every call fails, agents fall back, the run completes', () => {
+    const { summary } = executeRun({
+      scenario: guidedPaper({ llm: { failureRate: 1 } }),
+      traffic: 'normal',
+      config: 'aura',
+      seed: 1,
+    });
+    const g = summary.guidance!;
+    expect(g.training.failedCalls).toBe(g.training.calls);
+    expect(g.training.failedSuggestions).toBeGreaterThan(0);
+    expect(g.training.llmDecisions).toBe(0);
+    expect(g.training.failedEvaluations).toBe(g.training.evaluations);
+    expect(g.training.delayedRewards).toBe(0);
+    expect(summary.test.llmUsageRate).toBe(0);
+    expect(summary.test.steps).toBe(500);
+  });
+
+  it('aura evaluates every K episodes and applies delayed rewards and feedback', () => {
+    const { summary } = executeRun({
+      scenario: guidedPaper({ alignment: { everyEpisodes: 4 }, llm: { errorRate: 0 } }),
+      traffic: 'high',
+      config: 'aura',
+      seed: 2,
+    });
+    const g = summary.guidance!;
+    expect(g.training.evaluations).toBe(20 / 4);
+    expect(g.training.delayedRewards).toBe(2 * 5);
+    expect(g.training.delayedPairs).toBeGreaterThan(0);
+    expect(g.test.evaluations).toBe(1); // 5 test episodes: one window; none at the very end
+  });
+
+  it('guided runs have no alignment controller', () => {
+    const outcome = runActors(resolveModel(guidedPaper({}), 'normal', 'guided'), { seed: 1 });
+    expect(outcome.world.guidance!.history).toBeNull();
+    expect(outcome.world.guidance!.ledger.training.evaluations).toBe(0);
+  });
+});
