@@ -14,7 +14,7 @@ import type { Rng } from '../src/engine/rng.js';
 import { requestSnapshots } from '../src/llm/context.js';
 import { acceptSuggestion } from '../src/model/guidance.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
-import { enqueueArrivals, type World } from '../src/model/world.js';
+import { enqueueArrivals, observe, type World } from '../src/model/world.js';
 import { arrivalProcessMachine, type UsersArrivedEvent } from './arrivalProcess.js';
 import { arrivalSystemId, PLANNER_ID } from './ids.js';
 import type { PlanOutcomeEvent, PlanRequestedEvent } from './planner.js';
@@ -77,6 +77,7 @@ export const baseStationMachine = setup({
         cellIndex: context.index,
         cellId: context.cellId,
         observedAtMs: context.world.nowMs,
+        state: observe(context.world, context.index),
         cells: requestSnapshots(context.world, context.index),
       }),
     ),
@@ -88,13 +89,14 @@ export const baseStationMachine = setup({
         index,
         event.action,
         event.observedAtMs,
+        event.state,
         world.nowMs,
         world.episodeCounters.cells[index]!,
       );
     },
   },
   guards: {
-    guided: ({ context }) => context.world.guidance !== null,
+    guided: ({ context }) => context.world.guidance?.reasoning === true,
   },
   delays: {
     guidance: ({ context }) => context.world.config.guidance!.intervalMs,

@@ -43,6 +43,8 @@ export type PlanOutcomeEvent =
       readonly type: 'plan.suggested';
       readonly action: number;
       readonly observedAtMs: number;
+      /** The agent's state the suggestion was made for. */
+      readonly state: number;
     }
   | { readonly type: 'plan.rejected'; readonly reason: string }
   | { readonly type: 'plan.failed'; readonly reason: CallFailure };
@@ -71,7 +73,12 @@ export const plannerMachine = setup({
         if (!station) continue;
         const event =
           outcome.kind === 'suggested'
-            ? { type: 'plan.suggested', action: outcome.action, observedAtMs: request.observedAtMs }
+            ? {
+                type: 'plan.suggested',
+                action: outcome.action,
+                observedAtMs: request.observedAtMs,
+                state: request.state,
+              }
             : outcome.kind === 'rejected'
               ? { type: 'plan.rejected', reason: outcome.reason }
               : { type: 'plan.failed', reason: outcome.reason };

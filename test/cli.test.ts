@@ -138,6 +138,87 @@ describe('aura CLI', () => {
     );
   });
 
+  it('runs guided and aura out of the box, key-free, and writes the feedback log', () => {
+    const dir = tmp();
+    const scenario = shortScenario(dir);
+    const guided = aura('run', scenario, '--config', 'guided', '--out', join(dir, 'g'), '--json');
+    expect(guided.status).toBe(0);
+    const g = JSON.parse(guided.stdout);
+    expect(g.llm).toMatchObject({ provider: 'simulated', model: 'aura-sim-heuristic' });
+    expect(g.llm.calls).toBeGreaterThan(0);
+    expect(g.guidance.trust.rural.final).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'g', 'feedback.jsonl'))).toBe(false);
+    const csv = readFileSync(join(dir, 'g', 'episodes.csv'), 'utf8').split('\n')[0]!;
+    expect(csv).toContain('rural.trust');
+    const text = aura('run', scenario, '--config', 'aura', '--out', join(dir, 'a'));
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/LLM \(simulated\/aura-sim-heuristic\): \d+ calls/);
+    expect(text.stdout).toMatch(/alignment: \d+ evaluations/);
+    const log = readFileSync(join(dir, 'a', 'feedback.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(JSON.parse(log[0]!)).toMatchObject({ phase: 'training', parameter: expect.any(String) });
+  });
+
+  it('builds a playbook and starts a guided run from its matching entry', () => {
+    const dir = tmp();
+    const scenario = shortScenario(dir);
+    const book = join(dir, 'book.json');
+    const built = aura('playbook', scenario, '--out', book, '--traffic', 'low,high');
+    expect(built.status).toBe(0);
+    expect(built.stdout).toContain('entries low, high');
+    const doc = JSON.parse(readFileSync(book, 'utf8'));
+    expect(doc.entries.map((e: { name: string }) => e.name)).toEqual(['low', 'high']);
+    const hit = aura(
+      'run',
+      scenario,
+      '--config',
+      'guided',
+      '--traffic',
+      'high',
+      '--playbook',
+      book,
+      '--json',
+      '--out',
+      join(dir, 'h'),
+    );
+    expect(hit.status).toBe(0);
+    const h = JSON.parse(hit.stdout);
+    expect(h.guidance.playbook).toEqual({ entry: 'high', distance: 0, tolerance: 0.1 });
+    expect(h.guidance.training.requests).toBe(0); // tier 1: no reasoning calls
+    const novel = aura(
+      'run',
+      scenario,
+      '--config',
+      'guided',
+      '--traffic',
+      'normal',
+      '--playbook',
+      book,
+      '--json',
+      '--out',
+      join(dir, 'n'),
+    );
+    const n = JSON.parse(novel.stdout);
+    expect(n.guidance.playbook.entry).toBeNull();
+    expect(n.guidance.training.requests).toBeGreaterThan(0);
+    const wrong = aura('run', scenario, '--playbook', book, '--out', join(dir, 'w'));
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--playbook needs a guided configuration');
+    const garbled = aura(
+      'run',
+      scenario,
+      '--config',
+      'aura',
+      '--playbook',
+      scenario,
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(garbled.status).toBe(2);
+    expect(garbled.stderr).toMatch(/cannot read playbook/);
+  });
+
   it('writes a resolved scenario that validates and parses back to the same scenario', () => {
     const dir = tmp();
     const scenario = shortScenario(dir);

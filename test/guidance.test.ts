@@ -23,8 +23,8 @@ const guidedWorld = (
 describe('suggestions and staleness', () => {
   it('a suggestion holds while fresh, then is dropped as stale', () => {
     // maxAge 3 s, 1 s steps: observed at 0, consulted at steps 0..3, gone at step 4.
-    const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3 } });
-    expect(acceptSuggestion(g, 0, MAINTAIN, 0, 500, c)).toBe(true);
+    const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3, suggestionScope: 'hold' } });
+    expect(acceptSuggestion(g, 0, MAINTAIN, 0, 0, 500, c)).toBe(true);
     for (let k = 0; k < 6; k++) stepWorld(world);
     expect(c.llmAvailable).toBe(4);
     expect(c.suggestionAgeSumMs).toBe(0 + 1000 + 2000 + 3000);
@@ -36,7 +36,7 @@ describe('suggestions and staleness', () => {
   it('ignores a suggestion that arrives already older than the maximum age', () => {
     const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3 } });
     world.step = 10; // 10 s into the episode
-    expect(acceptSuggestion(g, 0, MAINTAIN, 5000, 10_000, c)).toBe(false);
+    expect(acceptSuggestion(g, 0, MAINTAIN, 5000, 0, 10_000, c)).toBe(false);
     expect(c.suggestionsStale).toBe(1);
     expect(c.suggestionsReceived).toBe(1);
     stepWorld(world);
@@ -45,9 +45,11 @@ describe('suggestions and staleness', () => {
   });
 
   it('counts a suggestion that expires before any decision as stale', () => {
-    const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 0.5 } });
+    const { world, g, c } = guidedWorld({
+      planner: { maxAgeSeconds: 0.5, suggestionScope: 'hold' },
+    });
     // Observed at 0, delivered at 400 ms; the next decision is at 1000 ms, too late.
-    expect(acceptSuggestion(g, 0, MAINTAIN, 0, 400, c)).toBe(true);
+    expect(acceptSuggestion(g, 0, MAINTAIN, 0, 0, 400, c)).toBe(true);
     world.step = 1;
     stepWorld(world);
     expect(c.llmAvailable).toBe(0);
@@ -59,8 +61,25 @@ describe('suggestions and staleness', () => {
     beginEpisode(world, 'training', 1);
     const start = model.stepsPerEpisode * model.stepMs;
     const c = world.episodeCounters.cells[0]!;
-    expect(acceptSuggestion(g, 0, MAINTAIN, start - 1, start + 1, c)).toBe(false);
+    expect(acceptSuggestion(g, 0, MAINTAIN, start - 1, 0, start + 1, c)).toBe(false);
     expect(c.suggestionsStale).toBe(1);
+  });
+
+  it('covers decisions in the state it was made for (state), or the next decision only (once)', () => {
+    const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60 } });
+    acceptSuggestion(g, 0, MAINTAIN, 0, 7, 0, c);
+    g.trust[0] = 1;
+    expect(guidedDecision(g, 0, 8, 0, 1000, c)).toBe(0); // another state: own action
+    expect(guidedDecision(g, 0, 7, 0, 2000, c)).toBe(MAINTAIN);
+    expect(guidedDecision(g, 0, 7, 0, 3000, c)).toBe(MAINTAIN);
+    expect(c.llmAvailable).toBe(2);
+
+    const once = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'once' } });
+    acceptSuggestion(once.g, 0, MAINTAIN, 0, 7, 0, once.c);
+    once.g.trust[0] = 1;
+    expect(guidedDecision(once.g, 0, 8, 0, 1000, once.c)).toBe(MAINTAIN); // any state, once
+    expect(guidedDecision(once.g, 0, 8, 0, 2000, once.c)).toBe(0);
+    expect(once.c.llmAvailable).toBe(1);
   });
 
   it('follows a fresh suggestion as often as trust says', () => {
@@ -69,7 +88,7 @@ describe('suggestions and staleness', () => {
     for (let k = 0; k < 4000; k++) {
       g.suggested[0] = MAINTAIN;
       g.observedAtMs[0] = 0;
-      if (guidedDecision(g, 0, 0, 0, c) === MAINTAIN) followed++;
+      if (guidedDecision(g, 0, 0, 0, 0, c) === MAINTAIN) followed++;
     }
     expect(c.llmDecisions).toBe(followed);
     expect(followed / 4000).toBeGreaterThan(0.27);

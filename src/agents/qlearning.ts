@@ -181,7 +181,7 @@ const StateRowSchema = z.strictObject({
   }),
 });
 
-const AgentDocSchema = z.strictObject({
+export const AgentDocSchema = z.strictObject({
   powerLevels: z.int().positive(),
   dropBuckets: z.int().positive(),
   states: z.array(StateRowSchema),

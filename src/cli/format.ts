@@ -47,6 +47,33 @@ export function formatSummary(s: Summary, dir: string): string {
     `test: ${t.steps} steps, ${t.systemFailures} system failures (${pct(t.systemFailures, t.steps)}), ` +
       `LLM usage ${(100 * t.llmUsageRate).toFixed(1)}%`,
     table(rows),
+    ...guidanceLines(s),
     `run directory: ${dir}`,
   ].join('\n');
+}
+
+function guidanceLines(s: Summary): string[] {
+  const g = s.guidance;
+  if (!g) return [];
+  const t = g.test;
+  const trust = Object.entries(g.trust)
+    .map(([id, v]) => `${id} ${v.final.toFixed(2)}`)
+    .join(', ');
+  const lines = [
+    `LLM (${s.llm.provider}/${s.llm.model}): ${s.llm.calls} calls, ${s.llm.inputTokens} tokens in, ${s.llm.outputTokens} out, ${s.llm.rejected} rejected, ${s.llm.failedCalls} failed`,
+    `test guidance: ${t.suggestions} suggestions, ${t.staleSuggestions} stale, mean age ${(t.meanSuggestionAgeMs / 1000).toFixed(1)} s; trust ${trust}`,
+  ];
+  if (g.playbook) {
+    lines.push(
+      g.playbook.entry
+        ? `playbook: started from entry '${g.playbook.entry}' (offered-load distance ${g.playbook.distance})`
+        : `playbook: novel conditions (nearest distance ${g.playbook.distance ?? '-'} > ${g.playbook.tolerance}); the planner reasoned`,
+    );
+  }
+  if (t.evaluations + g.training.evaluations > 0) {
+    lines.push(
+      `alignment: ${g.training.evaluations + t.evaluations} evaluations, ${g.training.delayedRewards + t.delayedRewards} delayed rewards, ${g.training.parameterChanges + t.parameterChanges} parameter changes from feedback`,
+    );
+  }
+  return lines;
 }

@@ -8,10 +8,12 @@ import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { executeRun } from '../run/execute.js';
-import { writeRunDir } from '../run/runDir.js';
+import { buildPlaybook } from '../run/playbook.js';
+import { json, writeFileAtomic, writeRunDir } from '../run/runDir.js';
 import { CONFIGS, type ConfigName, type Summary } from '../run/summary.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { trafficLevels } from '../scenario/resolve.js';
+import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { formatSummary } from './format.js';
 
@@ -31,17 +33,14 @@ interface RunFlags {
   json?: boolean;
   policy?: string;
   transfer?: boolean;
+  playbook?: string;
   progress: boolean;
 }
 
-function runCommand(file: string, flags: RunFlags): void {
-  if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
-  const scenario = loadScenarioFile(file);
-  const levels =
-    flags.traffic === 'all'
-      ? trafficLevels(scenario)
-      : [...new Set((flags.traffic ?? scenario.traffic.default).split(',').map((s) => s.trim()))];
+/** The traffic levels a `--traffic` value names ('all', one, or a comma-separated list). */
+function chooseLevels(scenario: Scenario, value: string, file: string): string[] {
   const known = trafficLevels(scenario);
+  const levels = value === 'all' ? known : [...new Set(value.split(',').map((s) => s.trim()))];
   for (const level of levels) {
     if (!known.includes(level)) {
       throw new UserError(
@@ -49,6 +48,13 @@ function runCommand(file: string, flags: RunFlags): void {
       );
     }
   }
+  return levels;
+}
+
+function runCommand(file: string, flags: RunFlags): void {
+  if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
+  const scenario = loadScenarioFile(file);
+  const levels = chooseLevels(scenario, flags.traffic ?? scenario.traffic.default, file);
   const summaries: Summary[] = [];
   for (const traffic of levels) {
     const dir =
@@ -79,6 +85,7 @@ function runCommand(file: string, flags: RunFlags): void {
         seed: flags.seed,
         policyFile: flags.policy,
         transfer: flags.transfer,
+        playbookFile: flags.playbook,
         onEpisode: (record) => {
           done++;
           if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });
@@ -104,6 +111,28 @@ function runCommand(file: string, flags: RunFlags): void {
     const out = summaries.length === 1 ? summaries[0] : { runs: summaries };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   }
+}
+
+interface PlaybookFlags {
+  out: string;
+  traffic: string;
+  seed: number;
+}
+
+function playbookCommand(file: string, flags: PlaybookFlags): void {
+  const scenario = loadScenarioFile(file);
+  const levels = chooseLevels(scenario, flags.traffic, file);
+  const doc = buildPlaybook(scenario, levels, flags.seed, (traffic) =>
+    process.stderr.write(`trained '${traffic}' (${scenario.episodes.training} episodes)\n`),
+  );
+  try {
+    writeFileAtomic(flags.out, json(doc));
+  } catch (err) {
+    throw new UserError(
+      `cannot write ${flags.out} (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  process.stdout.write(`${flags.out}: playbook with entries ${levels.join(', ')}\n`);
 }
 
 function validateCommand(files: string[]): void {
@@ -154,9 +183,24 @@ export function buildProgram(): Command {
       '--transfer',
       'with --policy: accept Q-tables saved from a scenario of another name (same cells and state spaces)',
     )
+    .option(
+      '--playbook <file>',
+      'guided/aura: an offline playbook (aura playbook); a matching entry is the starting policy',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'no progress bar')
     .action((file: string, flags: RunFlags) => runCommand(file, flags));
+
+  program
+    .command('playbook')
+    .description(
+      'Build an offline playbook: train marl-only agents under each traffic level and save their Q-tables as named entries.',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('-o, --out <file>', 'playbook file to write (JSON)')
+    .option('-t, --traffic <levels>', "levels to train, comma-separated, or 'all'", 'all')
+    .option('-s, --seed <n>', 'random seed (non-negative integer)', parseSeed, 1)
+    .action((file: string, flags: PlaybookFlags) => playbookCommand(file, flags));
 
   program
     .command('validate')

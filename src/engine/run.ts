@@ -21,6 +21,8 @@ export interface EpisodeRecord {
   readonly episode: number;
   readonly epsilon: number;
   readonly counters: EpisodeCounters;
+  /** Each agent's trust at the end of the episode (with guidance), else null. */
+  readonly trust: readonly number[] | null;
 }
 
 export interface RunOptions {
@@ -29,6 +31,8 @@ export interface RunOptions {
   readonly agents?: readonly QAgent[];
   /** Called after every episode (progress, series). */
   readonly onEpisode?: (record: EpisodeRecord) => void;
+  /** An offline playbook entry matched: the planner stays on its first tier (no prompts). */
+  readonly playbookMatched?: boolean;
   /** Replaces the configured provider of a role (`planner`, `evaluator`), e.g. in tests. */
   readonly provider?: (role: string) => LlmProvider | undefined;
 }
@@ -53,6 +57,7 @@ export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
   const root = Rng.create(options.seed);
   const world = createWorld(config, root);
   if (options.agents) setAgents(world, options.agents.map(copyAgent));
+  if (world.guidance && options.playbookMatched) world.guidance.reasoning = false;
   const role = (name: string): LlmRole => ({
     provider:
       options.provider?.(name) ?? createProvider(config.guidance!.llm, root.fork(`llm/${name}`)),
@@ -75,6 +80,7 @@ export function recordOf(world: World): EpisodeRecord {
     episode: world.episode,
     epsilon: world.epsilon,
     counters: world.episodeCounters,
+    trust: world.guidance ? Array.from(world.guidance.trust) : null,
   };
 }
 

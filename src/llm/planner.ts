@@ -31,6 +31,8 @@ export interface GuidanceRequest {
   readonly cellId: string;
   /** When the state was observed (the request's time). */
   readonly observedAtMs: number;
+  /** The requesting agent's own observation (Q-table state) at that time. */
+  readonly state: number;
   /** The cell and its neighbours as observed. */
   readonly cells: readonly CellSnapshot[];
 }

@@ -81,12 +81,19 @@ export interface FeedbackChange {
 
 export interface GuidanceState {
   readonly config: GuidanceConfig;
+  /**
+   * Whether the planner reasons (tier 2: prompts). False when an offline playbook entry matched
+   * the run's conditions (tier 1): the agents start from it and ask for no suggestions.
+   */
+  reasoning: boolean;
   readonly trust: Float64Array;
   /** One stream per agent for the trust gate's draws. */
   readonly trustRng: Rng[];
   /** Current suggestion per agent: action index, or -1 for none. */
   readonly suggested: Int8Array;
   readonly observedAtMs: Float64Array;
+  /** The agent's state each suggestion was made for. */
+  readonly suggestedFor: Int32Array;
   /** Whether the current suggestion has been consulted at least once. */
   readonly consulted: Uint8Array;
   readonly tuning: AgentTuning[];
@@ -123,10 +130,12 @@ export function createGuidance(
   const trendSteps = g.planner.trendSteps;
   return {
     config: g,
+    reasoning: true,
     trust: new Float64Array(n).fill(g.trust.initial),
     trustRng: config.cells.map((c) => rng.fork(`trust/${c.id}`)),
     suggested: new Int8Array(n).fill(-1),
     observedAtMs: new Float64Array(n),
+    suggestedFor: new Int32Array(n),
     consulted: new Uint8Array(n),
     tuning: config.cells.map(() => ({ epsilonScale: 1, reward: { ...config.agent.reward } })),
     history: g.alignment
@@ -168,6 +177,7 @@ export function acceptSuggestion(
   i: number,
   action: number,
   observedAtMs: number,
+  state: number,
   nowMs: number,
   c: CellCounters,
 ): boolean {
@@ -178,6 +188,7 @@ export function acceptSuggestion(
   }
   g.suggested[i] = action;
   g.observedAtMs[i] = observedAtMs;
+  g.suggestedFor[i] = state;
   g.consulted[i] = 0;
   return true;
 }
@@ -189,6 +200,7 @@ export function acceptSuggestion(
 export function guidedDecision(
   g: GuidanceState,
   i: number,
+  state: number,
   own: number,
   nowMs: number,
   c: CellCounters,
@@ -197,15 +209,16 @@ export function guidedDecision(
   const current = g.suggested[i]!;
   if (current >= 0) {
     const age = nowMs - g.observedAtMs[i]!;
-    if (age <= g.config.maxAgeMs) {
+    if (age > g.config.maxAgeMs) {
+      if (!g.consulted[i]) c.suggestionsStale++; // expired before any decision could use it
+      g.suggested[i] = -1;
+    } else if (applies(g, i, state)) {
       suggested = current;
       g.consulted[i] = 1;
       c.llmAvailable++;
       c.suggestionAgeSumMs += age;
       if (age > c.suggestionAgeMaxMs) c.suggestionAgeMaxMs = age;
-    } else {
-      if (!g.consulted[i]) c.suggestionsStale++; // expired before any decision could use it
-      g.suggested[i] = -1;
+      if (g.config.planner.suggestionScope === 'once') g.suggested[i] = -1;
     }
   }
   const trust = g.trust[i]!;
@@ -217,6 +230,11 @@ export function guidedDecision(
   g.lastFollowed[i] = decision.source === 'llm' ? 1 : 0;
   if (decision.source === 'llm') c.llmDecisions++;
   return decision.action;
+}
+
+/** Whether agent `i`'s fresh suggestion covers a decision in `state` (`planner.suggestionScope`). */
+function applies(g: GuidanceState, i: number, state: number): boolean {
+  return g.config.planner.suggestionScope !== 'state' || g.suggestedFor[i] === state;
 }
 
 /**

@@ -324,7 +324,7 @@ export function stepWorld(world: World): void {
     if (guidance) {
       const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
       const own = selectAction(agents[i]!, s, epsilon, world.rng.agent[i]!);
-      scratch.action[i] = guidedDecision(guidance, i, own, nowMs, counters.cells[i]!);
+      scratch.action[i] = guidedDecision(guidance, i, s, own, nowMs, counters.cells[i]!);
     } else {
       scratch.action[i] = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
     }

@@ -5,8 +5,10 @@
  */
 import { runActors } from '../engine/actorEngine.js';
 import { type EpisodeRecord, totalAgentSteps } from '../engine/run.js';
+import { UserError } from '../errors.js';
 import { resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
+import { matchPlaybook, readPlaybook } from './playbook.js';
 import { loadPolicy, policyDocument } from './policy.js';
 import type { RunFiles } from './runDir.js';
 import { episodeCsvRow, episodesCsvHeader } from './series.js';
@@ -21,6 +23,8 @@ export interface RunRequest {
   readonly policyFile?: string;
   /** Accept a policy saved from a scenario of another name. */
   readonly transfer?: boolean;
+  /** An offline playbook (guided and aura): a matching entry is the agents' starting policy. */
+  readonly playbookFile?: string;
   readonly onEpisode?: (record: EpisodeRecord) => void;
 }
 
@@ -34,14 +38,29 @@ export function executeRun(
   clock: () => number = () => performance.now(),
 ): RunResult {
   const model = resolveModel(req.scenario, req.traffic, req.config);
+  if (req.playbookFile && !model.guidance) {
+    throw new UserError('--playbook needs a guided configuration (--config guided or aura)');
+  }
+  if (req.playbookFile && req.policyFile) {
+    throw new UserError('--playbook and --policy both choose the starting policy: give one');
+  }
+  const playbook = req.playbookFile
+    ? matchPlaybook(
+        req.playbookFile,
+        readPlaybook(req.playbookFile),
+        model,
+        model.guidance!.planner.playbookTolerance,
+      )
+    : null;
   const agents = req.policyFile
     ? loadPolicy(req.policyFile, model, { transfer: req.transfer })
-    : undefined;
+    : (playbook?.agents ?? undefined);
   const rows = [episodesCsvHeader(model)];
   const started = clock();
   const outcome = runActors(model, {
     seed: req.seed,
     agents,
+    playbookMatched: playbook?.agents != null,
     onEpisode: (record) => {
       rows.push(episodeCsvRow(record));
       req.onEpisode?.(record);
@@ -49,7 +68,7 @@ export function executeRun(
   });
   const wallMs = clock() - started;
   const agentSteps = totalAgentSteps(model);
-  const summary = buildSummary(model, req.config, req.seed, outcome);
+  const summary = buildSummary(model, req.config, req.seed, outcome, playbook?.match ?? null);
   return {
     summary,
     files: {
@@ -64,6 +83,9 @@ export function executeRun(
         messagesPerAgentStep: outcome.messages / agentSteps,
         node: process.version,
       },
+      feedbackJsonl: model.guidance?.alignment
+        ? outcome.world.guidance!.feedbackLog.map((f) => `${JSON.stringify(f)}\n`).join('')
+        : undefined,
       trainedPolicy: policyDocument(model, outcome.trainedAgents),
       finalPolicy: policyDocument(model, outcome.world.agents),
     },

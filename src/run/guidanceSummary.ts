@@ -7,6 +7,7 @@ import type { RunOutcome } from '../engine/run.js';
 import type { LlmCounts } from '../model/guidance.js';
 import { addCounters, type EpisodeCounters, sumOverCells, zeroCounters } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
+import type { PlaybookMatch } from './playbook.js';
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const ratio = (a: number, b: number): number => (b > 0 ? round6(a / b) : 0);
@@ -47,6 +48,8 @@ export interface PhaseGuidance {
 }
 
 export interface GuidanceSummary {
+  /** The offline playbook's verdict: the entry the agents started from, or none (novel). */
+  playbook: PlaybookMatch | null;
   training: PhaseGuidance;
   test: PhaseGuidance;
   /** Per agent: trust at the end of the run and its mean over each phase's decisions. */
@@ -99,7 +102,11 @@ function phaseGuidance(totals: EpisodeCounters, l: LlmCounts): PhaseGuidance {
   };
 }
 
-export function guidanceSummary(config: ModelConfig, outcome: RunOutcome): GuidanceSummary | null {
+export function guidanceSummary(
+  config: ModelConfig,
+  outcome: RunOutcome,
+  playbook: PlaybookMatch | null,
+): GuidanceSummary | null {
   const g = outcome.world.guidance;
   if (!g) return null;
   const n = config.cells.length;
@@ -109,6 +116,7 @@ export function guidanceSummary(config: ModelConfig, outcome: RunOutcome): Guida
   );
   const test = outcome.world.testTotals;
   return {
+    playbook,
     training: phaseGuidance(training, g.ledger.training),
     test: phaseGuidance(test, g.ledger.test),
     trust: Object.fromEntries(

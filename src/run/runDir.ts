@@ -18,6 +18,8 @@ export interface RunFiles {
   readonly timings: unknown;
   readonly trainedPolicy: unknown;
   readonly finalPolicy: unknown;
+  /** Parameter changes from verbal feedback, one JSON object per line (aura only). */
+  readonly feedbackJsonl?: string;
 }
 
 export function writeRunDir(dir: string, files: RunFiles): void {
@@ -27,5 +29,8 @@ export function writeRunDir(dir: string, files: RunFiles): void {
   writeFileAtomic(join(dir, 'policy.trained.json'), json(files.trainedPolicy));
   writeFileAtomic(join(dir, 'policy.final.json'), json(files.finalPolicy));
   writeFileAtomic(join(dir, 'timings.json'), json(files.timings));
+  if (files.feedbackJsonl !== undefined) {
+    writeFileAtomic(join(dir, 'feedback.jsonl'), files.feedbackJsonl);
+  }
   writeFileAtomic(join(dir, 'summary.json'), json(files.summary)); // last: its presence marks a complete run
 }

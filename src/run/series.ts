@@ -17,6 +17,16 @@ const CELL_FIELDS = [
   'meanUsers',
 ] as const;
 
+/** Extra per-cell columns with guidance: LLM use, suggestion age, trust over the episode. */
+const GUIDED_FIELDS = [
+  'llmDecisions',
+  'decisionsWithSuggestion',
+  'staleSuggestions',
+  'meanSuggestionAgeMs',
+  'meanTrust',
+  'trust',
+] as const;
+
 export function episodesCsvHeader(config: ModelConfig): string {
   const cols = [
     'phase',
@@ -28,6 +38,9 @@ export function episodesCsvHeader(config: ModelConfig): string {
     'droppedHandoffs',
   ];
   for (const cell of config.cells) for (const f of CELL_FIELDS) cols.push(`${cell.id}.${f}`);
+  if (config.guidance) {
+    for (const cell of config.cells) for (const f of GUIDED_FIELDS) cols.push(`${cell.id}.${f}`);
+  }
   return cols.join(',');
 }
 
@@ -48,6 +61,18 @@ export function episodeCsvRow(record: EpisodeRecord): string {
       round6(c.powerSum / steps),
       round6(c.usersSum / steps),
     );
+  }
+  if (record.trust) {
+    counters.cells.forEach((c, i) => {
+      cellCols.push(
+        c.llmDecisions,
+        c.llmAvailable,
+        c.suggestionsStale,
+        c.llmAvailable > 0 ? round6(c.suggestionAgeSumMs / c.llmAvailable) : 0,
+        round6(c.trustSum / steps),
+        round6(record.trust![i]!),
+      );
+    });
   }
   return [
     record.phase,

@@ -7,6 +7,7 @@ import type { RunOutcome } from '../engine/run.js';
 import { type CellCounters, sumOverCells } from '../model/world.js';
 import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
 import { type GuidanceSummary, guidanceSummary, type PhaseGuidance } from './guidanceSummary.js';
+import type { PlaybookMatch } from './playbook.js';
 
 export { CONFIGS, type ConfigName } from '../scenario/resolve.js';
 
@@ -88,6 +89,7 @@ export function buildSummary(
   configName: ConfigName,
   seed: number,
   outcome: RunOutcome,
+  playbook: PlaybookMatch | null = null,
 ): Summary {
   const totals = outcome.world.testTotals;
   const agents: Record<string, AgentSummary> = {};
@@ -101,7 +103,7 @@ export function buildSummary(
     0,
   );
   const decisions = totals.steps * config.cells.length;
-  const guidance = guidanceSummary(config, outcome);
+  const guidance = guidanceSummary(config, outcome, playbook);
   return {
     scenario: config.scenario,
     config: configName,

@@ -324,12 +324,26 @@ export const PlannerSchema = z.strictObject({
   maxAgeSeconds: seconds(
     'Agents ignore a suggestion whose observed state is older than this.',
   ).default(15),
+  suggestionScope: z
+    .enum(['state', 'once', 'hold'])
+    .default('state')
+    .describe(
+      'What a suggestion covers: decisions taken in the state it was made for (state), the next decision only (once), or every decision until it is replaced or stale (hold).',
+    ),
   trendSteps: z
     .int()
     .positive()
     .max(1000)
     .default(10)
     .describe('Steps over which the prompt reports recent drops and load trends.'),
+  playbookTolerance: z
+    .number()
+    .nonnegative()
+    .max(10)
+    .default(0.1)
+    .describe(
+      "With a playbook: an entry matches when every cell's offered load is within this of the run's.",
+    ),
   signalLookaheadSeconds: seconds(
     'External signals starting within this horizon (or ongoing) appear in the prompt.',
   ).default(600),
