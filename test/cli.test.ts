@@ -160,6 +160,34 @@ describe('aura CLI', () => {
     expect(JSON.parse(log[0]!)).toMatchObject({ phase: 'training', parameter: expect.any(String) });
   });
 
+  it('runs every configuration and level into <config>/<level> subdirectories', () => {
+    const dir = tmp();
+    const res = aura(
+      'run',
+      shortScenario(dir),
+      '--config',
+      'all',
+      '--traffic',
+      'low,high',
+      '--out',
+      join(dir, 'grid'),
+      '--json',
+    );
+    expect(res.status).toBe(0);
+    const runs = JSON.parse(res.stdout).runs as { config: string; traffic: string }[];
+    expect(runs.map((r) => `${r.config}/${r.traffic}`)).toEqual([
+      'marl-only/low',
+      'marl-only/high',
+      'guided/low',
+      'guided/high',
+      'aura/low',
+      'aura/high',
+    ]);
+    for (const r of runs) {
+      expect(existsSync(join(dir, 'grid', r.config, r.traffic, 'summary.json'))).toBe(true);
+    }
+  });
+
   it('builds a playbook and starts a guided run from its matching entry', () => {
     const dir = tmp();
     const scenario = shortScenario(dir);
@@ -251,7 +279,7 @@ describe('aura CLI', () => {
     [['run', 'scenarios/paper.yaml', '--seed', '-1'], /seed.*non-negative integer/],
     [
       ['run', 'scenarios/paper.yaml', '--config', 'best'],
-      /Allowed choices are marl-only, guided, aura/,
+      /unknown configuration 'best' \(configurations: marl-only, guided, aura, or 'all'\)/,
     ],
     [
       ['run', 'scenarios/paper.yaml', '--traffic', 'rush'],

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { executeRun } from '../run/execute.js';
 import { buildPlaybook } from '../run/playbook.js';
@@ -27,7 +27,7 @@ function parseSeed(value: string): number {
 
 interface RunFlags {
   traffic?: string;
-  config: ConfigName;
+  config: string;
   seed: number;
   out?: string;
   json?: boolean;
@@ -51,26 +51,66 @@ function chooseLevels(scenario: Scenario, value: string, file: string): string[]
   return levels;
 }
 
+/** The configurations a `--config` value names ('all', one, or a comma-separated list). */
+function chooseConfigs(value: string): ConfigName[] {
+  const names =
+    value === 'all' ? [...CONFIGS] : [...new Set(value.split(',').map((s) => s.trim()))];
+  for (const name of names) {
+    if (!(CONFIGS as readonly string[]).includes(name)) {
+      throw new UserError(
+        `--config: unknown configuration '${name}' (configurations: ${CONFIGS.join(', ')}, or 'all')`,
+      );
+    }
+  }
+  return names as ConfigName[];
+}
+
+/**
+ * Where a run goes: `--out` itself for a single run, else one subdirectory per configuration
+ * and/or traffic level under it (default `runs/<scenario>-<config>-<traffic>-seed<n>`).
+ */
+function runDirOf(
+  scenario: Scenario,
+  flags: RunFlags,
+  configs: readonly string[],
+  levels: readonly string[],
+  config: string,
+  traffic: string,
+): string {
+  const parts = [...(configs.length > 1 ? [config] : []), ...(levels.length > 1 ? [traffic] : [])];
+  if (parts.length === 0) {
+    return flags.out ?? join('runs', `${scenario.name}-${config}-${traffic}-seed${flags.seed}`);
+  }
+  const base =
+    flags.out ??
+    join(
+      'runs',
+      [scenario.name, configs.length > 1 ? '' : config, levels.length > 1 ? '' : traffic]
+        .filter(Boolean)
+        .concat(`seed${flags.seed}`)
+        .join('-'),
+    );
+  return join(base, ...parts);
+}
+
 function runCommand(file: string, flags: RunFlags): void {
   if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
+  const configs = chooseConfigs(flags.config);
   const scenario = loadScenarioFile(file);
   const levels = chooseLevels(scenario, flags.traffic ?? scenario.traffic.default, file);
   const summaries: Summary[] = [];
-  for (const traffic of levels) {
-    const dir =
-      levels.length === 1
-        ? (flags.out ??
-          join('runs', `${scenario.name}-${flags.config}-${traffic}-seed${flags.seed}`))
-        : join(
-            flags.out ?? join('runs', `${scenario.name}-${flags.config}-seed${flags.seed}`),
-            traffic,
-          );
+  if (flags.playbook && configs.includes('marl-only')) {
+    throw new UserError('--playbook needs a guided configuration (--config guided or aura)');
+  }
+  const runs = configs.flatMap((config) => levels.map((traffic) => [config, traffic] as const));
+  for (const [config, traffic] of runs) {
+    const dir = runDirOf(scenario, flags, configs, levels, config, traffic);
     const total = scenario.episodes.training + scenario.episodes.test;
     const bar =
       flags.progress && process.stderr.isTTY
         ? new SingleBar({
             stream: process.stderr,
-            format: `${traffic.padEnd(8)} [{bar}] {value}/{total} episodes | {phase} | ETA {eta_formatted}`,
+            format: `${config.padEnd(9)} ${traffic.padEnd(8)} [{bar}] {value}/{total} episodes | {phase} | ETA {eta_formatted}`,
             hideCursor: true,
           })
         : undefined;
@@ -81,7 +121,7 @@ function runCommand(file: string, flags: RunFlags): void {
       result = executeRun({
         scenario,
         traffic,
-        config: flags.config,
+        config,
         seed: flags.seed,
         policyFile: flags.policy,
         transfer: flags.transfer,
@@ -170,8 +210,10 @@ export function buildProgram(): Command {
       '-t, --traffic <levels>',
       "traffic level, a comma-separated list, or 'all' (default: the scenario's default level)",
     )
-    .addOption(
-      new Option('-c, --config <name>', 'configuration').choices(CONFIGS).default('marl-only'),
+    .option(
+      '-c, --config <names>',
+      `configuration: ${CONFIGS.join(', ')}, a comma-separated list, or 'all'`,
+      'marl-only',
     )
     .option('-s, --seed <n>', 'random seed (non-negative integer)', parseSeed, 1)
     .option(
