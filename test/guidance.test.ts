@@ -3,7 +3,9 @@ import { distinctPairs } from '../src/agents/alignment.js';
 import { MAINTAIN } from '../src/agents/qlearning.js';
 import { runActors } from '../src/engine/actorEngine.js';
 import { Rng } from '../src/engine/rng.js';
+import { plannerSnapshot, requestSnapshots, signalsNear } from '../src/llm/context.js';
 import { takeEvaluationJob } from '../src/llm/evaluator.js';
+import { buildPlannerPrompt } from '../src/llm/prompt.js';
 import { acceptSuggestion, guidedDecision } from '../src/model/guidance.js';
 import { beginEpisode, createWorld, stepWorld } from '../src/model/world.js';
 import { executeRun } from '../src/run/execute.js';
@@ -94,6 +96,45 @@ describe('suggestions and staleness', () => {
     expect(followed / 4000).toBeGreaterThan(0.27);
     expect(followed / 4000).toBeLessThan(0.33);
     expect(c.trustSum).toBeCloseTo(0.3 * 4000);
+  });
+});
+
+describe('context encoder', () => {
+  it('shows the signals near the requesting cells that are under way or within the lookahead', () => {
+    const signal = (id: string, cells: string[], startSeconds: number) => ({
+      id,
+      description: `${id} event`,
+      cells,
+      startSeconds,
+      durationSeconds: 30,
+    });
+    const { world, g, model } = guidedWorld({
+      planner: { signalLookaheadSeconds: 60 },
+      scenario: {
+        signals: [
+          signal('soon', ['urban'], 50),
+          signal('later', ['urban'], 200),
+          signal('over', ['rural'], 0),
+          signal('now', ['rural'], 10),
+        ],
+      },
+    });
+    beginEpisode(world, 'training', 2);
+    const start = g.episodeStartMs;
+    expect(start).toBe(2 * model.stepsPerEpisode * model.stepMs);
+    const at = start + 20_000; // 20 s into the episode
+    const near = signalsNear(g, new Set(['rural', 'urban']), at);
+    expect(near.map((s) => [s.id, s.startsInSeconds])).toEqual([
+      ['soon', 30],
+      ['over', -20],
+      ['now', -10],
+    ]);
+    expect(signalsNear(g, new Set(['rural']), at).map((s) => s.id)).toEqual(['over', 'now']);
+    expect(signalsNear(g, new Set(['rural']), start + 31_000).map((s) => s.id)).toEqual(['now']);
+    // The planner's prompt carries them, and the simulated planner acts ahead of them.
+    const snap = plannerSnapshot(g, ['urban'], requestSnapshots(world, 1), at);
+    expect(snap.signals.map((s) => s.id)).toEqual(['soon', 'over', 'now']);
+    expect(buildPlannerPrompt(snap).user).toContain('soon event');
   });
 });
 
