@@ -31,10 +31,10 @@
  * so the stream position depends only on the prompt's size. An unreadable prompt gets a polite
  * prose answer with no block, which the translator rejects.
  */
-import { z } from 'zod';
-import { ACTIONS, type Action, COVERAGE } from '../agents/qlearning.js';
+import { ACTIONS, type Action } from '../agents/qlearning.js';
 import type { Rng } from '../engine/rng.js';
-import { BLOCKS, extractBlock, renderBlock } from './blocks.js';
+import { BLOCKS, renderBlock } from './blocks.js';
+import { readEvaluatorSnapshot, readPlannerSnapshot } from './prompt.js';
 import {
   ACTION_CODES,
   type AgentHistorySnapshot,
@@ -276,77 +276,6 @@ export function assessAgents(snapshot: EvaluatorSnapshot): AgentAssessment[] {
   return snapshot.agents.map((a) => assessAgent(a, meanLoad));
 }
 
-// --- Reading the prompt's block ------------------------------------------------------------------
-
-const CellShape = z.object({
-  id: z.string(),
-  type: z.string(),
-  powerDbm: z.number(),
-  powerMinDbm: z.number(),
-  powerMaxDbm: z.number(),
-  coverage: z.enum(COVERAGE),
-  users: z.number(),
-  capacity: z.number(),
-  poorUsers: z.number(),
-  dropsLastStep: z.number(),
-  recentDrops: z.number(),
-  usersTrend: z.number(),
-  neighbours: z.array(z.string()),
-});
-
-const PlannerShape = z.object({
-  timeSeconds: z.number(),
-  trendSteps: z.number(),
-  targets: z.array(z.string()),
-  cells: z.array(CellShape),
-  signals: z.array(
-    z.object({
-      id: z.string(),
-      description: z.string(),
-      cells: z.array(z.string()),
-      startsInSeconds: z.number(),
-      durationSeconds: z.number(),
-    }),
-  ),
-});
-
-const count = z.number();
-const EvaluatorShape = z.object({
-  episodes: z.object({ from: z.number(), to: z.number(), phase: z.string() }),
-  systemFailures: z.number(),
-  steps: z.number(),
-  agents: z.array(
-    z.object({
-      id: z.string(),
-      capacity: z.number(),
-      steps: z.number(),
-      distinctPairs: z.number(),
-      actions: z.object({ increase: count, decrease: count, maintain: count, handoff: count }),
-      droppedRequests: z.number(),
-      droppedHandoffs: z.number(),
-      refusedFull: z.number(),
-      servedShare: z.number(),
-      loadShare: z.number(),
-      powerShare: z.number(),
-      previousDropsPerStep: z.number().nullable(),
-    }),
-  ),
-});
-
-/** The parsed block, or undefined when it is missing or does not have the expected shape. */
-function readBlock<T>(text: string, tag: string, shape: z.ZodType<T>): T | undefined {
-  const body = extractBlock(text, tag);
-  if (body === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = shape.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
-}
-
 // --- Replies -------------------------------------------------------------------------------------
 
 const PLANNER_OPENINGS = [
@@ -471,7 +400,7 @@ export class SimulatedProvider implements LlmProvider {
   }
 
   private plannerReply(prompt: Prompt, style: number): string {
-    const snapshot = readBlock<PlannerSnapshot>(prompt.user, BLOCKS.networkState, PlannerShape);
+    const snapshot = readPlannerSnapshot(prompt.user);
     if (!snapshot) {
       return 'I could not find the network state in your message, so I cannot suggest actions. Please include the current network state with your request.';
     }
@@ -492,7 +421,7 @@ export class SimulatedProvider implements LlmProvider {
   }
 
   private evaluatorReply(prompt: Prompt, style: number): string {
-    const snapshot = readBlock<EvaluatorSnapshot>(prompt.user, BLOCKS.agentHistory, EvaluatorShape);
+    const snapshot = readEvaluatorSnapshot(prompt.user);
     if (!snapshot) {
       return 'I could not find the agents’ history in your message, so I cannot score them. Please include the agents’ recent history with your request.';
     }

@@ -9,14 +9,13 @@
  * A cell's offered load is the traffic it is offered as a share of its capacity:
  * Σ (arrival rate × mean holding time) over its sources ÷ capacity (Erlangs per place).
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AgentDocSchema, agentFromJson, type QAgent, stateShape } from '../agents/qlearning.js';
 import { runActors } from '../engine/actorEngine.js';
 import { UserError } from '../errors.js';
-import { formatPath } from '../scenario/load.js';
 import { type ModelConfig, resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
+import { readJsonDocument } from './document.js';
 import { policyDocument } from './policy.js';
 
 export const PLAYBOOK_FORMAT = 'aura-sim/playbook@1';
@@ -78,22 +77,7 @@ export function buildPlaybook(
 }
 
 export function readPlaybook(file: string): Playbook {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(
-      `${file}: cannot read playbook (${e.code === 'ENOENT' ? 'file not found' : e.message})`,
-    );
-  }
-  const parsed = PlaybookSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = formatPath(issue.path.filter((p): p is string | number => typeof p !== 'symbol'));
-    throw new UserError(`${file}: not a playbook: ${path || '(document)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return readJsonDocument(file, PlaybookSchema, 'a playbook');
 }
 
 export interface PlaybookMatch {

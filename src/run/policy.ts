@@ -1,5 +1,4 @@
 /** Saving and loading every agent's Q-table (a derived policy) as one JSON document. */
-import { readFileSync } from 'node:fs';
 import {
   agentFromJson,
   agentToJson,
@@ -10,8 +9,8 @@ import {
   stateShape,
 } from '../agents/qlearning.js';
 import { UserError } from '../errors.js';
-import { formatPath } from '../scenario/load.js';
 import type { ModelConfig } from '../scenario/resolve.js';
+import { readJsonDocument } from './document.js';
 
 export function policyDocument(config: ModelConfig, agents: readonly QAgent[]): QTablesDocument {
   return {
@@ -36,24 +35,7 @@ export function loadPolicy(
   config: ModelConfig,
   options: LoadPolicyOptions = {},
 ): QAgent[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(
-      `${file}: cannot read policy (${e.code === 'ENOENT' ? 'file not found' : e.message})`,
-    );
-  }
-  const parsed = QTablesSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = formatPath(issue.path.filter((p): p is string | number => typeof p !== 'symbol'));
-    throw new UserError(
-      `${file}: not a Q-table document: ${path || '(document)'}: ${issue.message}`,
-    );
-  }
-  const doc = parsed.data;
+  const doc = readJsonDocument(file, QTablesSchema, 'a Q-table document');
   if (doc.scenario !== config.scenario && !options.transfer) {
     throw new UserError(
       `${file}: the Q-tables were trained on scenario '${doc.scenario}', this run is '${config.scenario}' (pass --transfer to use them anyway)`,
