@@ -6,7 +6,7 @@ import { formatPath } from '../scenario/load.js';
 
 /**
  * Reads `file` as JSON and validates it with `schema`; any failure is a `UserError` naming the
- * file, what it should have been (`what`, e.g. "a playbook") and the first problem's path.
+ * file, what it should have been (`what`, e.g. "playbook") and the first problem's path.
  */
 export function readJsonDocument<T>(file: string, schema: z.ZodType<T>, what: string): T {
   let raw: unknown;
@@ -22,7 +22,7 @@ export function readJsonDocument<T>(file: string, schema: z.ZodType<T>, what: st
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = formatPath(issue.path.filter((p): p is string | number => typeof p !== 'symbol'));
-    throw new UserError(`${file}: not ${what}: ${path || '(document)'}: ${issue.message}`);
+    throw new UserError(`${file}: not a ${what}: ${path || '(document)'}: ${issue.message}`);
   }
   return parsed.data;
 }

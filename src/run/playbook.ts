@@ -77,7 +77,7 @@ export function buildPlaybook(
 }
 
 export function readPlaybook(file: string): Playbook {
-  return readJsonDocument(file, PlaybookSchema, 'a playbook');
+  return readJsonDocument(file, PlaybookSchema, 'playbook');
 }
 
 export interface PlaybookMatch {

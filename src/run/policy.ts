@@ -35,7 +35,7 @@ export function loadPolicy(
   config: ModelConfig,
   options: LoadPolicyOptions = {},
 ): QAgent[] {
-  const doc = readJsonDocument(file, QTablesSchema, 'a Q-table document');
+  const doc = readJsonDocument(file, QTablesSchema, 'Q-table document');
   if (doc.scenario !== config.scenario && !options.transfer) {
     throw new UserError(
       `${file}: the Q-tables were trained on scenario '${doc.scenario}', this run is '${config.scenario}' (pass --transfer to use them anyway)`,
