@@ -2,16 +2,17 @@
  * The Centralized Alignment Controller (configuration `aura`). The root sends it
  * `alignment.evaluate` with the histories it took at the end of an evaluation window; it asks its
  * evaluator (`evaluating`, for the call's latency in simulated time), then applies the delayed
- * rewards and feedback (`applying`). A window that ends while an evaluation is in flight waits its
- * turn. The logic is in `src/llm/evaluator.ts`.
+ * rewards and feedback (`applying`) and tells the root (`alignment.applied`). A window that ends
+ * while an evaluation is in flight waits its turn. The logic is in `src/llm/evaluator.ts`.
  */
-import { assign, setup } from 'xstate';
+import { sendParent, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
 import {
-  applyEvaluation,
-  callEvaluator,
+  type AlignmentCore,
+  createAlignmentCore,
   type EvaluationJob,
-  type EvaluatorCall,
+  finishEvaluation,
+  startEvaluation,
 } from '../src/llm/evaluator.js';
 import type { LlmProvider } from '../src/llm/types.js';
 import type { World } from '../src/model/world.js';
@@ -22,12 +23,14 @@ export interface AlignmentInput {
   readonly latencyRng: Rng;
 }
 
-export interface AlignmentContext extends AlignmentInput {
-  readonly waiting: readonly EvaluationJob[];
-  readonly call: EvaluatorCall | null;
+export interface AlignmentContext {
+  readonly core: AlignmentCore;
 }
 
 export type AlignmentEvent = { readonly type: 'alignment.evaluate'; readonly job: EvaluationJob };
+
+/** Sent to the root when an evaluation's rewards and feedback have been applied. */
+export type AlignmentAppliedEvent = { readonly type: 'alignment.applied' };
 
 export const alignmentControllerMachine = setup({
   types: {
@@ -36,25 +39,24 @@ export const alignmentControllerMachine = setup({
     events: {} as AlignmentEvent,
   },
   actions: {
-    queueJob: assign({ waiting: ({ context, event }) => [...context.waiting, event.job] }),
-    callNext: assign(({ context }) => ({
-      call: callEvaluator(context.world, context.provider, context.latencyRng, context.waiting[0]!),
-      waiting: context.waiting.slice(1),
-    })),
-    apply: assign(({ context }) => {
-      if (context.call) applyEvaluation(context.world, context.call);
-      return { call: null };
-    }),
+    queueJob: ({ context, event }) => {
+      context.core.waiting.push(event.job);
+    },
+    callEvaluator: ({ context }) => startEvaluation(context.core),
+    apply: ({ context }) => finishEvaluation(context.core),
+    reportApplied: sendParent((): AlignmentAppliedEvent => ({ type: 'alignment.applied' })),
   },
   guards: {
-    jobsWaiting: ({ context }) => context.waiting.length > 0,
+    jobsWaiting: ({ context }) => context.core.waiting.length > 0,
   },
   delays: {
-    latency: ({ context }) => context.call?.latencyMs ?? 0,
+    latency: ({ context }) => context.core.call?.latencyMs ?? 0,
   },
 }).createMachine({
   id: 'alignmentController',
-  context: ({ input }) => ({ ...input, waiting: [], call: null }),
+  context: ({ input }) => ({
+    core: createAlignmentCore(input.world, input.provider, input.latencyRng),
+  }),
   initial: 'idle',
   on: { 'alignment.evaluate': { actions: 'queueJob' } },
   states: {
@@ -62,11 +64,11 @@ export const alignmentControllerMachine = setup({
       always: { guard: 'jobsWaiting', target: 'evaluating' },
     },
     evaluating: {
-      entry: 'callNext',
+      entry: 'callEvaluator',
       after: { latency: 'applying' },
     },
     applying: {
-      entry: 'apply',
+      entry: ['apply', 'reportApplied'],
       always: 'idle',
     },
   },

@@ -19,7 +19,7 @@ import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
 import { takeEvaluationJob, windowEnds } from '../src/llm/evaluator.js';
 import type { LlmProvider } from '../src/llm/types.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
-import { alignmentControllerMachine } from './alignmentController.js';
+import { type AlignmentAppliedEvent, alignmentControllerMachine } from './alignmentController.js';
 import { ALIGNMENT_ID, PLANNER_ID, regionSystemId } from './ids.js';
 import { plannerMachine } from './planner.js';
 import { regionMachine } from './region.js';
@@ -44,9 +44,11 @@ export interface SimulationContext extends SimulationInput {
   readonly alignment: ActorRefFrom<typeof alignmentControllerMachine> | null;
   readonly phase: Phase;
   readonly episode: number;
+  /** Evaluations sent to the alignment controller and not yet applied. */
+  readonly pendingEvaluations: number;
 }
 
-export type SimulationEvent = { readonly type: 'sim.start' };
+export type SimulationEvent = { readonly type: 'sim.start' } | AlignmentAppliedEvent;
 
 export type SimulationEmitted =
   | { readonly type: 'episode.completed'; readonly record: EpisodeRecord }
@@ -117,7 +119,11 @@ export const simulationMachine = setup({
           type: 'alignment.evaluate',
           job: takeEvaluationJob(context.world),
         });
+        enqueue.assign({ pendingEvaluations: context.pendingEvaluations + 1 });
       }
+    }),
+    evaluationApplied: assign({
+      pendingEvaluations: ({ context }) => context.pendingEvaluations - 1,
     }),
     announceEnd: enqueueActions(({ context, enqueue }) => {
       for (const region of context.regions) enqueue.sendTo(region, { type: 'episode.ended' });
@@ -134,6 +140,7 @@ export const simulationMachine = setup({
   guards: {
     phaseIsEmpty: ({ context }) => episodesIn(context) === 0,
     moreEpisodes: ({ context }) => context.episode + 1 < episodesIn(context),
+    alignmentSettled: ({ context }) => context.pendingEvaluations === 0,
   },
   delays: {
     episode: ({ context }) => context.world.config.stepsPerEpisode * context.world.config.stepMs,
@@ -145,10 +152,12 @@ export const simulationMachine = setup({
     regions: [],
     planner: null,
     alignment: null,
+    pendingEvaluations: 0,
     phase: 'training',
     episode: 0,
   }),
   initial: 'idle',
+  on: { 'alignment.applied': { actions: 'evaluationApplied' } },
   states: {
     idle: {
       on: { 'sim.start': 'running' },
@@ -191,8 +200,13 @@ function episodeLoop() {
       entry: ['closeEpisode', 'evaluateWindow', 'announceEnd', 'publishEpisode'],
       always: [
         { guard: 'moreEpisodes', target: 'episode', actions: 'nextEpisode' },
-        { target: 'finished' },
+        { target: 'settling' },
       ],
+    },
+    // The phase ends once the alignment controller has applied every window of it (simulated
+    // time passes; no agent acts). Immediate without a controller.
+    settling: {
+      always: { guard: 'alignmentSettled', target: 'finished' },
     },
     finished: { type: 'final' },
   } as const;

@@ -201,6 +201,58 @@ describe('guided and aura runs', () => {
     expect(g.training.delayedRewards).toBe(2 * 5);
     expect(g.training.delayedPairs).toBeGreaterThan(0);
     expect(g.test.evaluations).toBe(1); // 5 test episodes: one window; none at the very end
+    expect(g.test.delayedRewards).toBe(2); // applied before the run ended
+  });
+
+  it('the last training window is applied before the test phase, which starts that much later', () => {
+    const model = resolveModel(
+      guidedPaper({
+        alignment: { everyEpisodes: 4 },
+        llm: { errorRate: 0, latency: { model: 'fixed', seconds: 5 } },
+        scenario: { episodes: { training: 8, test: 3 } },
+      }),
+      'normal',
+      'aura',
+    );
+    const outcome = runActors(model, { seed: 1 });
+    const g = outcome.world.guidance!;
+    expect(g.ledger.training.evaluations).toBe(2);
+    expect(g.ledger.training.delayedRewards).toBe(4); // both windows, in training
+    expect(g.ledger.test.evaluations).toBe(0); // 3 test episodes: the run's end is not evaluated
+    expect(g.feedbackLog.every((f) => f.phase === 'training')).toBe(true);
+    expect(g.feedbackLog.map((f) => f.episode)).toContain(7);
+    // Training ran on time; the test waited 5 s for the last evaluation, then ran whole episodes.
+    expect(outcome.world.offsetMs).toBe(5000);
+    expect(outcome.episodes.every((e) => e.counters.steps === 100)).toBe(true);
+    // The derived policy already holds the last window's delayed rewards.
+    const trained = outcome.trainedAgents.map((a) => Array.from(a.q));
+    const noReply = runActors(
+      resolveModel(
+        guidedPaper({
+          alignment: { everyEpisodes: 4 },
+          llm: { errorRate: 0, failureRate: 1, latency: { model: 'fixed', seconds: 5 } },
+          scenario: { episodes: { training: 8, test: 3 } },
+        }),
+        'normal',
+        'aura',
+      ),
+      { seed: 1 },
+    );
+    expect(noReply.world.guidance!.ledger.training.delayedRewards).toBe(0);
+    expect(trained).not.toEqual(noReply.trainedAgents.map((a) => Array.from(a.q)));
+  });
+
+  it('frozen test agents (test.learn: false) are neither evaluated nor tuned', () => {
+    const base = guidedPaper({ alignment: { everyEpisodes: 2 } });
+    const scenario = { ...base, agent: { ...base.agent, test: { epsilon: 0.05, learn: false } } };
+    const outcome = runActors(resolveModel(scenario, 'normal', 'aura'), { seed: 1 });
+    const g = outcome.world.guidance!;
+    expect(g.ledger.training.evaluations).toBe(10);
+    expect(g.ledger.test.evaluations).toBe(0);
+    expect(g.ledger.test.parameterChanges).toBe(0);
+    expect(outcome.trainedAgents.map((a) => Array.from(a.q))).toEqual(
+      outcome.world.agents.map((a) => Array.from(a.q)),
+    );
   });
 
   it('guided runs have no alignment controller', () => {

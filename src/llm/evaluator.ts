@@ -7,7 +7,9 @@
  * while the feedback becomes bounded parameter changes (`llm/feedback.ts`).
  *
  * A rejected score (missing or out of range) or a failed call leaves that agent unchanged,
- * counted. Delayed rewards are applied only while agents are learning.
+ * counted. Windows are evaluated only while the agents learn. The root waits for the last training
+ * window's evaluation before the test phase begins, so every delayed reward shapes the phase whose
+ * history earned it.
  */
 import { applyDelayedReward, type History, takeHistory } from '../agents/alignment.js';
 import type { Rng } from '../engine/rng.js';
@@ -18,10 +20,18 @@ import { translateFeedback } from './feedback.js';
 import { sampleLatencyMs } from './latency.js';
 import { buildEvaluatorPrompt } from './prompt.js';
 import { translateScores } from './translator.js';
-import { type CallFailure, type Completion, type LlmProvider, ProviderError } from './types.js';
+import {
+  type CallFailure,
+  type Completion,
+  estimateTokens,
+  type LlmProvider,
+  ProviderError,
+} from './types.js';
 
 export interface EvaluationJob {
   readonly phase: Phase;
+  /** The last episode of the window (phase-local). */
+  readonly episode: number;
   readonly episodes: { readonly from: number; readonly to: number; readonly phase: string };
   readonly histories: readonly History[];
   readonly window: EpisodeCounters;
@@ -37,10 +47,10 @@ export interface EvaluatorCall {
 const ledgerOf = (world: World, phase: Phase): LlmCounts =>
   world.guidance!.ledger[phase === 'test' ? 'test' : 'training'];
 
-/** Whether the episode just closed ends an evaluation window. */
+/** Whether the episode just closed ends an evaluation window (never while agents are frozen). */
 export function windowEnds(world: World, lastOfPhase: boolean): boolean {
   const a = world.guidance?.config.alignment;
-  if (!a || !world.guidance?.history) return false;
+  if (!a || !world.guidance?.history || !world.learning) return false;
   return lastOfPhase || world.episode + 1 - world.guidance.windowFrom >= a.everyEpisodes;
 }
 
@@ -51,12 +61,42 @@ export function takeEvaluationJob(world: World): EvaluationJob {
   g.window = zeroCounters(world.config.cells.length);
   const job: EvaluationJob = {
     phase: world.phase,
+    episode: world.episode,
     episodes: { from: g.windowFrom, to: world.episode, phase: world.phase },
     histories: g.history!.map(takeHistory),
     window,
   };
   g.windowFrom = world.episode + 1;
   return job;
+}
+
+/** The alignment controller's state: its model, the windows waiting, the call in flight. */
+export interface AlignmentCore {
+  readonly world: World;
+  readonly provider: LlmProvider;
+  readonly latencyRng: Rng;
+  readonly waiting: EvaluationJob[];
+  call: EvaluatorCall | null;
+}
+
+export function createAlignmentCore(
+  world: World,
+  provider: LlmProvider,
+  latencyRng: Rng,
+): AlignmentCore {
+  return { world, provider, latencyRng, waiting: [], call: null };
+}
+
+/** Sends the oldest waiting window to the evaluator. */
+export function startEvaluation(core: AlignmentCore): void {
+  const job = core.waiting.shift();
+  if (job) core.call = callEvaluator(core.world, core.provider, core.latencyRng, job);
+}
+
+/** Applies the reply of the call in flight. */
+export function finishEvaluation(core: AlignmentCore): void {
+  if (core.call) applyEvaluation(core.world, core.call);
+  core.call = null;
 }
 
 /** Calls the evaluator for a job: builds the prompt, draws the latency (with the timeout). */
@@ -95,6 +135,7 @@ export function callEvaluator(
     counts.inputTokens += completion.inputTokens;
     counts.outputTokens += completion.outputTokens;
   } else {
+    counts.inputTokens += estimateTokens(prompt.system + prompt.user); // spent all the same
     counts.failedEvaluations++;
   }
   return { job, latencyMs, completion, failure };
@@ -108,29 +149,27 @@ export function applyEvaluation(world: World, call: EvaluatorCall): void {
   if (!call.completion) return;
   const ids = world.config.cells.map((c) => c.id);
   const { scores, rejected } = translateScores(call.completion.text, ids);
-  counts.rejected += rejected.length;
+  counts.rejectedScores += rejected.length;
   ids.forEach((id, i) => {
     const scored = scores.get(id);
     if (!scored) return;
-    if (world.learning) {
-      counts.delayedPairs += applyDelayedReward(
-        world.agents[i]!,
-        call.job.histories[i]!,
-        scored.score,
-        world.config.agent.alpha,
-        alignment.apply,
-      );
-      counts.delayedRewards++;
-      counts.delayedRewardSum += scored.score;
-    }
+    counts.delayedPairs += applyDelayedReward(
+      world.agents[i]!,
+      call.job.histories[i]!,
+      scored.score,
+      world.config.agent.alpha,
+      alignment.apply,
+    );
+    counts.delayedRewards++;
+    counts.delayedRewardSum += scored.score;
     if (!alignment.feedback || scored.feedback === '') return;
     const { tuning, changes } = translateFeedback(scored.feedback, g.tuning[i]!);
     g.tuning[i] = tuning;
     counts.parameterChanges += changes.length;
     for (const ch of changes) {
       g.feedbackLog.push({
-        phase: world.phase,
-        episode: world.episode,
+        phase: call.job.phase,
+        episode: call.job.episode,
         agent: id,
         feedback: scored.feedback,
         parameter: ch.parameter,

@@ -31,6 +31,8 @@ export interface LlmCounts {
   suggestions: number;
   /** Suggestions the translator rejected (missing, invalid or contradictory codes). */
   rejected: number;
+  /** Evaluator scores rejected (missing or out of range). */
+  rejectedScores: number;
   /** Requests answered by a failed call (the agents fell back to their own policy). */
   failedSuggestions: number;
   /** Simulated time the planner spent waiting for rate budget, ms. */
@@ -56,6 +58,7 @@ export const zeroLlmCounts = (): LlmCounts => ({
   outputTokens: 0,
   suggestions: 0,
   rejected: 0,
+  rejectedScores: 0,
   failedSuggestions: 0,
   rateLimitedMs: 0,
   queueWaitMs: 0,

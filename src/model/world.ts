@@ -109,6 +109,11 @@ export interface World {
   readonly config: ModelConfig;
   /** Simulated time of the control plane (the clock's time at the event being handled), ms. */
   nowMs: number;
+  /**
+   * Step `k` starts at `k·stepMs + offsetMs`. Zero unless the run paused between episodes (the
+   * alignment controller finishing its last training evaluation); set when an episode begins.
+   */
+  offsetMs: number;
   readonly cells: CellState[];
   readonly agents: QAgent[];
   /** Global step about to run. */
@@ -180,6 +185,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
     cells,
     agents,
     nowMs: 0,
+    offsetMs: 0,
     step: 0,
     episodeEnd: 0,
     phase: 'training',
@@ -223,6 +229,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
   const start = episodeStart(cfg, globalEpisode);
   world.step = start;
   world.episodeEnd = start + cfg.stepsPerEpisode;
+  world.offsetMs = Math.max(0, world.nowMs - start * cfg.stepMs);
   world.phase = phase;
   world.episode = episode;
   world.epsilon =
@@ -244,7 +251,9 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
   });
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio);
   for (const q of world.queues) dropStale(q, start);
-  if (world.guidance) beginGuidedEpisode(world.guidance, start * cfg.stepMs, episode);
+  if (world.guidance) {
+    beginGuidedEpisode(world.guidance, start * cfg.stepMs + world.offsetMs, episode);
+  }
 }
 
 /** Mean holding time of the sources feeding a cell (20 steps if none does). */
@@ -286,7 +295,7 @@ export function advanceWorldTo(world: World, timeMs: number): number {
   const stepMs = world.config.stepMs;
   if (timeMs > world.nowMs) world.nowMs = timeMs;
   let ran = 0;
-  while (world.step < world.episodeEnd && world.step * stepMs < timeMs) {
+  while (world.step < world.episodeEnd && world.step * stepMs + world.offsetMs < timeMs) {
     stepWorld(world);
     ran++;
   }
@@ -315,7 +324,7 @@ export function stepWorld(world: World): void {
   const step = world.step;
 
   const guidance = world.guidance;
-  const nowMs = step * config.stepMs;
+  const nowMs = step * config.stepMs + world.offsetMs;
 
   // 1. Observe and decide (with guidance: the trust gate between the suggestion and own choice).
   for (let i = 0; i < n; i++) {
