@@ -89,6 +89,7 @@ export const plannerMachine = setup({
   guards: {
     batchFull: ({ context }) => batchIsFull(context.core),
     queued: ({ context }) => context.core.queue.length > 0,
+    nothingQueued: ({ context }) => context.core.queue.length === 0,
     mustWait: ({ context }) => context.waitMs > 0,
   },
   delays: {
@@ -115,6 +116,7 @@ export const plannerMachine = setup({
     dispatching: {
       entry: 'decideWait',
       always: [
+        { guard: 'nothingQueued', target: 'idle' }, // every queued request was outdated
         { guard: 'mustWait', target: 'rateLimited' },
         { target: 'inFlight', actions: 'dispatch' },
       ],

@@ -172,6 +172,46 @@ describe('guided and aura runs', () => {
     expect(summary.llm.calls).toBe(g.training.calls + g.test.calls);
   });
 
+  it.each(['state', 'once', 'hold'] as const)(
+    'accounts for every request and every suggestion (%s scope, slow model)',
+    (suggestionScope) => {
+      const { summary } = executeRun({
+        scenario: guidedPaper({
+          planner: { intervalSteps: 3, suggestionScope, maxAgeSeconds: 8 },
+          llm: { latency: { model: 'lognormal', medianSeconds: 4, sigma: 0.8 }, errorRate: 0.2 },
+        }),
+        traffic: 'high',
+        config: 'aura',
+        seed: 5,
+      });
+      for (const p of [summary.guidance!.training, summary.guidance!.test]) {
+        expect(p.supersededRequests).toBeGreaterThan(0);
+        expect(p.unansweredAtEnd).toBeGreaterThanOrEqual(0);
+        expect(
+          p.suggestions +
+            p.rejected +
+            p.failedSuggestions +
+            p.supersededRequests +
+            p.outdatedRequests +
+            p.unansweredAtEnd,
+        ).toBe(p.requests);
+        expect(p.usedSuggestions + p.staleSuggestions + p.unusedSuggestions).toBe(
+          p.suggestionsReceived,
+        );
+        expect(p.meanBatchSize).toBeLessThanOrEqual(2);
+      }
+      // Suggestions count in the phase of their request, receipts in the phase they arrive in.
+      const { test } = summary.guidance!;
+      expect(summary.guidance!.training.suggestionsReceived + test.suggestionsReceived).toBe(
+        summary.guidance!.training.suggestions + test.suggestions,
+      );
+      const { training } = summary.guidance!;
+      expect(training.outdatedRequests + training.staleSuggestions).toBeGreaterThan(0);
+      expect(summary.guidance!.test.unansweredAtEnd).toBeLessThanOrEqual(2);
+      expect(summary.guidance!.training.unansweredAtEnd).toBe(0);
+    },
+  );
+
   it('a dead provider: every call fails, agents fall back, the run completes', () => {
     const { summary } = executeRun({
       scenario: guidedPaper({ llm: { failureRate: 1 } }),

@@ -21,6 +21,12 @@ import type { CellCounters, EpisodeCounters } from './world.js';
 export interface LlmCounts {
   /** Guidance requests the planner received. */
   requests: number;
+  /** Requests replaced in the queue by a newer one from the same cell. */
+  supersededRequests: number;
+  /** Requests dropped at dispatch because their episode had ended. */
+  outdatedRequests: number;
+  /** Requests sent in batches (mean batch size = batchedRequests / calls). */
+  batchedRequests: number;
   /** Provider calls made by the planner (one per batch). */
   calls: number;
   failedCalls: number;
@@ -51,6 +57,9 @@ export interface LlmCounts {
 
 export const zeroLlmCounts = (): LlmCounts => ({
   requests: 0,
+  supersededRequests: 0,
+  outdatedRequests: 0,
+  batchedRequests: 0,
   calls: 0,
   failedCalls: 0,
   timeouts: 0,
@@ -171,6 +180,13 @@ export function beginGuidedEpisode(g: GuidanceState, startMs: number, episode: n
   g.episodeStartMs = startMs;
 }
 
+/** The episode ends: fresh suggestions no decision consulted are counted as unused. */
+export function endGuidedEpisode(g: GuidanceState, counters: EpisodeCounters): void {
+  for (let i = 0; i < g.suggested.length; i++) {
+    if (g.suggested[i]! >= 0 && !g.consulted[i]) counters.cells[i]!.suggestionsUnused++;
+  }
+}
+
 /**
  * A suggestion reaches agent `i` at `nowMs`. It is kept unless it is already stale: observed
  * before the current episode began, or longer ago than the maximum age. Returns whether it was kept.
@@ -189,6 +205,7 @@ export function acceptSuggestion(
     c.suggestionsStale++;
     return false;
   }
+  if (g.suggested[i]! >= 0 && !g.consulted[i]) c.suggestionsUnused++; // replaced before use
   g.suggested[i] = action;
   g.observedAtMs[i] = observedAtMs;
   g.suggestedFor[i] = state;
@@ -217,6 +234,7 @@ export function guidedDecision(
       g.suggested[i] = -1;
     } else if (applies(g, i, state)) {
       suggested = current;
+      if (!g.consulted[i]) c.suggestionsUsed++;
       g.consulted[i] = 1;
       c.llmAvailable++;
       c.suggestionAgeSumMs += age;

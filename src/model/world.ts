@@ -46,6 +46,7 @@ import {
 import {
   beginGuidedEpisode,
   createGuidance,
+  endGuidedEpisode,
   type GuidanceState,
   guidedDecision,
   learnFromGuidance,
@@ -74,6 +75,10 @@ export interface CellCounters {
   suggestionsReceived: number;
   /** Suggestions discarded unused because their observed state was too old. */
   suggestionsStale: number;
+  /** Suggestions consulted by at least one decision. */
+  suggestionsUsed: number;
+  /** Fresh suggestions never consulted: replaced by a newer one, or the episode ended first. */
+  suggestionsUnused: number;
   /** Age of the suggestion at each decision that had one: sum and maximum, ms. */
   suggestionAgeSumMs: number;
   suggestionAgeMaxMs: number;
@@ -162,6 +167,8 @@ export const zeroCounters = (cells: number): EpisodeCounters => ({
     llmAvailable: 0,
     suggestionsReceived: 0,
     suggestionsStale: 0,
+    suggestionsUsed: 0,
+    suggestionsUnused: 0,
     suggestionAgeSumMs: 0,
     suggestionAgeMaxMs: 0,
     trustSum: 0,
@@ -416,6 +423,7 @@ export function stepWorld(world: World): void {
 /** Closes the episode: test-phase counters are added to the test totals. Returns the episode's. */
 export function endEpisode(world: World): EpisodeCounters {
   const ep = world.episodeCounters;
+  if (world.guidance) endGuidedEpisode(world.guidance, ep);
   if (world.phase === 'test') addCounters(world.testTotals, ep);
   if (world.guidance?.history) addCounters(world.guidance.window, ep);
   return ep;

@@ -13,18 +13,34 @@ const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const ratio = (a: number, b: number): number => (b > 0 ? round6(a / b) : 0);
 
 export interface PhaseGuidance {
-  /** Guidance requests sent by the agents, and planner calls (one prompt per batch). */
+  /**
+   * Guidance requests the agents sent in this phase and what became of them: answered with a
+   * suggestion, rejected by the translator, lost to a failed call, replaced in the queue by a
+   * newer request, dropped as outdated (their episode had ended), or still unanswered when the
+   * run ended. The six add up to `requests`.
+   */
   requests: number;
-  calls: number;
-  meanBatchSize: number;
-  /** Suggestions delivered, rejected by the translator, and lost to failed calls. */
   suggestions: number;
   rejected: number;
+  failedSuggestions: number;
+  supersededRequests: number;
+  outdatedRequests: number;
+  unansweredAtEnd: number;
+  /** Planner calls sent in this phase (one prompt per batch), their mean batch size, failures. */
+  calls: number;
+  meanBatchSize: number;
   failedCalls: number;
   timeouts: number;
-  failedSuggestions: number;
-  /** Suggestions discarded as stale (too old on arrival, or expired before any decision). */
+  /**
+   * Suggestions the agents received and what became of them: consulted by at least one decision
+   * (used), discarded as stale (too old on arrival, or expired before any decision it covered),
+   * or never consulted (replaced by a newer one, or the episode ended first). They add up to
+   * `suggestionsReceived`.
+   */
+  suggestionsReceived: number;
+  usedSuggestions: number;
   staleSuggestions: number;
+  unusedSuggestions: number;
   staleShare: number;
   /** Decisions taken with a fresh suggestion at hand, and those that followed it. */
   decisionsWithSuggestion: number;
@@ -41,6 +57,7 @@ export interface PhaseGuidance {
   /** Alignment controller (aura): evaluations, failed ones, agent rewards applied, Q-values moved. */
   evaluations: number;
   failedEvaluations: number;
+  rejectedScores: number;
   delayedRewards: number;
   meanDelayedReward: number;
   delayedPairs: number;
@@ -71,30 +88,37 @@ function phaseGuidance(totals: EpisodeCounters, l: LlmCounts): PhaseGuidance {
   const sum = (key: Parameters<typeof sumOverCells>[1]) => sumOverCells(totals.cells, key);
   const received = sum('suggestionsReceived');
   const available = sum('llmAvailable');
-  const dispatched = l.calls;
-  const requestsSent = l.suggestions + l.rejected + l.failedSuggestions;
+  const settled =
+    l.suggestions + l.rejected + l.failedSuggestions + l.supersededRequests + l.outdatedRequests;
   return {
     requests: l.requests,
-    calls: l.calls,
-    meanBatchSize: ratio(requestsSent, dispatched),
     suggestions: l.suggestions,
     rejected: l.rejected,
+    failedSuggestions: l.failedSuggestions,
+    supersededRequests: l.supersededRequests,
+    outdatedRequests: l.outdatedRequests,
+    unansweredAtEnd: l.requests - settled,
+    calls: l.calls,
+    meanBatchSize: ratio(l.batchedRequests, l.calls),
     failedCalls: l.failedCalls,
     timeouts: l.timeouts,
-    failedSuggestions: l.failedSuggestions,
+    suggestionsReceived: received,
+    usedSuggestions: sum('suggestionsUsed'),
     staleSuggestions: sum('suggestionsStale'),
+    unusedSuggestions: sum('suggestionsUnused'),
     staleShare: ratio(sum('suggestionsStale'), received),
     decisionsWithSuggestion: available,
     llmDecisions: sum('llmDecisions'),
     llmUsageRate: ratio(sum('llmDecisions'), totals.steps * totals.cells.length),
     meanSuggestionAgeMs: round6(ratio(sum('suggestionAgeSumMs'), available)),
     maxSuggestionAgeMs: Math.max(0, ...totals.cells.map((c) => c.suggestionAgeMaxMs)),
-    meanQueueWaitMs: ratio(l.queueWaitMs, requestsSent),
+    meanQueueWaitMs: ratio(l.queueWaitMs, l.batchedRequests),
     rateLimitedMs: l.rateLimitedMs,
     inputTokens: l.inputTokens,
     outputTokens: l.outputTokens,
     evaluations: l.evaluations,
     failedEvaluations: l.failedEvaluations,
+    rejectedScores: l.rejectedScores,
     delayedRewards: l.delayedRewards,
     meanDelayedReward: ratio(l.delayedRewardSum, l.delayedRewards),
     delayedPairs: l.delayedPairs,

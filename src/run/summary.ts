@@ -140,7 +140,7 @@ function llmTotals(config: ModelConfig, g: GuidanceSummary | null): Summary['llm
     calls: both('calls') + both('evaluations'),
     inputTokens: both('inputTokens'),
     outputTokens: both('outputTokens'),
-    rejected: both('rejected'),
+    rejected: both('rejected') + both('rejectedScores'),
     failedCalls: both('failedCalls') + both('failedEvaluations'),
   };
 }
