@@ -30,6 +30,8 @@ export interface BaseStationInput {
 export interface BaseStationContext extends BaseStationInput {
   readonly arrivalProcesses: readonly ActorRefFrom<typeof arrivalProcessMachine>[];
   readonly lastReport: CellReport | null;
+  /** Observation time of the request awaiting an answer (awaitingGuidance). */
+  readonly requestedAtMs: number;
 }
 
 /** Episode boundaries, sent by the root through the regions. */
@@ -81,6 +83,7 @@ export const baseStationMachine = setup({
         cells: requestSnapshots(context.world, context.index),
       }),
     ),
+    noteRequest: assign({ requestedAtMs: ({ context }) => context.world.nowMs }),
     takeSuggestion: ({ context, event }) => {
       if (event.type !== 'plan.suggested') return;
       const { world, index } = context;
@@ -97,13 +100,15 @@ export const baseStationMachine = setup({
   },
   guards: {
     guided: ({ context }) => context.world.guidance?.reasoning === true,
+    answersRequest: ({ context, event }) =>
+      'observedAtMs' in event && event.observedAtMs === context.requestedAtMs,
   },
   delays: {
     guidance: ({ context }) => context.world.config.guidance!.intervalMs,
   },
 }).createMachine({
   id: 'baseStation',
-  context: ({ input }) => ({ ...input, arrivalProcesses: [], lastReport: null }),
+  context: ({ input }) => ({ ...input, arrivalProcesses: [], lastReport: null, requestedAtMs: -1 }),
   entry: 'spawnArrivalProcesses',
   initial: 'idle',
   on: {
@@ -132,14 +137,20 @@ export const baseStationMachine = setup({
           after: { guidance: { target: 'cycle', reenter: true } },
           states: {
             requesting: {
-              entry: 'requestGuidance',
+              entry: ['noteRequest', 'requestGuidance'],
               always: 'awaitingGuidance',
             },
             awaitingGuidance: {
               on: {
-                'plan.suggested': { target: 'acting', actions: 'takeSuggestion' },
-                'plan.rejected': 'acting',
-                'plan.failed': 'acting',
+                // Only the answer to this request ends the wait (a late one to an earlier
+                // request is still taken, by the parent state, if fresh).
+                'plan.suggested': {
+                  guard: 'answersRequest',
+                  target: 'acting',
+                  actions: 'takeSuggestion',
+                },
+                'plan.rejected': { guard: 'answersRequest', target: 'acting' },
+                'plan.failed': { guard: 'answersRequest', target: 'acting' },
               },
             },
             acting: {},

@@ -46,8 +46,8 @@ export type PlanOutcomeEvent =
       /** The agent's state the suggestion was made for. */
       readonly state: number;
     }
-  | { readonly type: 'plan.rejected'; readonly reason: string }
-  | { readonly type: 'plan.failed'; readonly reason: CallFailure };
+  | { readonly type: 'plan.rejected'; readonly reason: string; readonly observedAtMs: number }
+  | { readonly type: 'plan.failed'; readonly reason: CallFailure; readonly observedAtMs: number };
 
 export const plannerMachine = setup({
   types: {
@@ -79,9 +79,11 @@ export const plannerMachine = setup({
                 observedAtMs: request.observedAtMs,
                 state: request.state,
               }
-            : outcome.kind === 'rejected'
-              ? { type: 'plan.rejected', reason: outcome.reason }
-              : { type: 'plan.failed', reason: outcome.reason };
+            : {
+                type: outcome.kind === 'rejected' ? 'plan.rejected' : 'plan.failed',
+                reason: outcome.reason,
+                observedAtMs: request.observedAtMs,
+              };
         enqueue.sendTo(station, event as PlanOutcomeEvent);
       }
     }),

@@ -17,18 +17,12 @@ import { regionsOf } from '../src/engine/regions.js';
 import type { Rng } from '../src/engine/rng.js';
 import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
 import { takeEvaluationJob, windowEnds } from '../src/llm/evaluator.js';
-import type { LlmProvider } from '../src/llm/types.js';
+import type { LlmRole } from '../src/llm/types.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
 import { type AlignmentAppliedEvent, alignmentControllerMachine } from './alignmentController.js';
 import { ALIGNMENT_ID, PLANNER_ID, regionSystemId } from './ids.js';
 import { plannerMachine } from './planner.js';
 import { regionMachine } from './region.js';
-
-/** A model endpoint for one LLM role: its provider and its latency stream. */
-export interface LlmRole {
-  readonly provider: LlmProvider;
-  readonly latencyRng: Rng;
-}
 
 export interface SimulationInput {
   readonly world: World;

@@ -97,6 +97,7 @@ describe('determinism', () => {
       outputTokens: 0,
       rejected: 0,
       failedCalls: 0,
+      prompts: null,
     });
     expect(summary.guidance).toBeNull();
   });
@@ -111,6 +112,7 @@ describe('determinism', () => {
       expect(run(4)).not.toBe(a);
       const summary = JSON.parse(a);
       expect(summary.llm.calls).toBeGreaterThan(0);
+      expect(summary.llm.prompts).toMatch(/^[0-9a-f]{12}$/);
       expect(summary.guidance.test.llmDecisions).toBeGreaterThan(0);
     },
   );

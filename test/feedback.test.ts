@@ -27,7 +27,7 @@ describe('translateFeedback', () => {
     ['Improve coverage at the edge', 'reward.coverage', 1.1],
     ['save energy', 'reward.energy', 0.55],
     ['reduce power where you can', 'reward.energy', 0.55],
-    ['mind the ENERGY bill', 'reward.energy', 0.55],
+    ['conserve ENERGY', 'reward.energy', 0.55],
   ])('%s → %s = %d', (text, parameter, to) => {
     const { changes } = translateFeedback(text, BASE);
     expect(changes).toHaveLength(1);

@@ -6,7 +6,13 @@ import { Rng } from '../src/engine/rng.js';
 import { plannerSnapshot, requestSnapshots, signalsNear } from '../src/llm/context.js';
 import { takeEvaluationJob } from '../src/llm/evaluator.js';
 import { buildPlannerPrompt } from '../src/llm/prompt.js';
-import { acceptSuggestion, guidedDecision } from '../src/model/guidance.js';
+import {
+  acceptSuggestion,
+  beginGuidedEpisode,
+  guidedDecision,
+  recordTrends,
+  trendOf,
+} from '../src/model/guidance.js';
 import { beginEpisode, createWorld, stepWorld } from '../src/model/world.js';
 import { executeRun } from '../src/run/execute.js';
 import { resolveModel } from '../src/scenario/resolve.js';
@@ -100,6 +106,23 @@ describe('suggestions and staleness', () => {
 });
 
 describe('context encoder', () => {
+  it('reports drops over the last trendSteps steps and the change in users over as many', () => {
+    const { g } = guidedWorld({ planner: { trendSteps: 3 } });
+    const cells = (n: number) => [{ users: new Array(n) }, { users: [] }];
+    beginGuidedEpisode(g, 0, 1, cells(10));
+    expect(trendOf(g, 0, 10)).toEqual({ recentDrops: 0, usersTrend: 0 });
+    const users = [12, 15, 11, 20, 26];
+    users.forEach((n, k) => {
+      recordTrends(g, Int32Array.from([k + 1, 0]), cells(n));
+    });
+    // After 5 steps: drops of steps 3..5, users now (26) against 3 steps ago (15).
+    expect(trendOf(g, 0, 26)).toEqual({ recentDrops: 3 + 4 + 5, usersTrend: 26 - 15 });
+    const early = guidedWorld({ planner: { trendSteps: 3 } }).g;
+    beginGuidedEpisode(early, 0, 1, cells(10));
+    recordTrends(early, Int32Array.from([2, 0]), cells(14));
+    expect(trendOf(early, 0, 14)).toEqual({ recentDrops: 2, usersTrend: 4 }); // since the start
+  });
+
   it('shows the signals near the requesting cells that are under way or within the lookahead', () => {
     const signal = (id: string, cells: string[], startSeconds: number) => ({
       id,

@@ -172,8 +172,8 @@ describe('LLM planner in simulated time', () => {
     h.request(1, 0);
     h.clock.run();
     expect(h.received.map((r) => r.event)).toEqual([
-      { type: 'plan.failed', reason: 'error' },
-      { type: 'plan.failed', reason: 'error' },
+      { type: 'plan.failed', reason: 'error', observedAtMs: 0 },
+      { type: 'plan.failed', reason: 'error', observedAtMs: 0 },
     ]);
     expect(h.ledger()).toMatchObject({ calls: 1, failedCalls: 1, failedSuggestions: 2 });
 
@@ -181,7 +181,11 @@ describe('LLM planner in simulated time', () => {
     slow.request(0, 0);
     slow.clock.run();
     expect(slow.received).toEqual([
-      { t: 500 + 30_000, cell: 'rural', event: { type: 'plan.failed', reason: 'timeout' } },
+      {
+        t: 500 + 30_000,
+        cell: 'rural',
+        event: { type: 'plan.failed', reason: 'timeout', observedAtMs: 0 },
+      },
     ]);
     expect(slow.ledger()).toMatchObject({ timeouts: 1, failedCalls: 1 });
   });

@@ -2,10 +2,9 @@
  * Shared set-up and results of one simulation run, whichever driver runs it: the actor engine
  * (`runActors`) or the plain loop (`runPlainLoop`). Both must give identical results.
  */
-import type { LlmRole } from '../../machines/simulation.js';
 import type { QAgent } from '../agents/qlearning.js';
 import { createProvider } from '../llm/providers.js';
-import type { LlmProvider } from '../llm/types.js';
+import type { LlmProvider, LlmRole } from '../llm/types.js';
 import {
   createWorld,
   type EpisodeCounters,

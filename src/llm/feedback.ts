@@ -78,7 +78,8 @@ export const FEEDBACK_RULES: readonly FeedbackRule[] = [
   },
   {
     name: 'save energy',
-    pattern: /\b(?:save\s+energy|reduce\s+(?:the\s+)?power|energy)\b/i,
+    pattern:
+      /\b(?:(?:save|saving|conserve)\s+(?:some\s+)?energy|energy[-\s]efficien\w*|(?:reduce|lower)\s+(?:the\s+)?power)\b/i,
     parameter: 'reward.energy',
     op: 'add',
     amount: 0.05,

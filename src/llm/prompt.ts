@@ -4,6 +4,7 @@
  * placeholders). Each prompt carries the snapshot as a JSON tagged block so the simulated provider
  * can read back exactly what a real model would see (`readPlannerSnapshot`, `readEvaluatorSnapshot`).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,19 @@ export function loadTemplate(name: TemplateName): Template {
   });
   templates.set(name, template);
   return template;
+}
+
+/**
+ * A short digest of both templates (SHA-256, first 12 hex digits), recorded in results: editing
+ * a prompt changes token counts, budgets and so timing, and a run should say which prompts it used.
+ */
+export function templatesDigest(): string {
+  const hash = createHash('sha256');
+  for (const name of ['planner', 'evaluator'] as const) {
+    const t = loadTemplate(name);
+    hash.update(`${name}\n${t.system}\n---user---\n${t.user}\n`);
+  }
+  return hash.digest('hex').slice(0, 12);
 }
 
 function placeholders(text: string): Set<string> {

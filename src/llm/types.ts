@@ -122,6 +122,12 @@ export interface LlmProvider {
   complete(prompt: Prompt): Completion;
 }
 
+/** A model endpoint for one LLM role (planner, evaluator): its provider and latency stream. */
+export interface LlmRole {
+  readonly provider: LlmProvider;
+  readonly latencyRng: import('../engine/rng.js').Rng;
+}
+
 export class ProviderError extends Error {
   constructor(
     message: string,

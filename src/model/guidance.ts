@@ -111,9 +111,14 @@ export interface GuidanceState {
   readonly tuning: AgentTuning[];
   /** (state, action) histories for the alignment controller (`aura` only). */
   readonly history: History[] | null;
-  /** Ring buffers of the last `trendSteps` steps' drops and users, per cell. */
+  /**
+   * Ring buffers, per cell: drops in each of the last `trendSteps` steps, and users after each of
+   * them plus one earlier value (at the episode's start, until the ring is full).
+   */
   readonly recentDrops: Int32Array[];
   readonly recentUsers: Int32Array[];
+  /** User counts recorded in the current episode (including the one at its start). */
+  usersRecorded: number;
   /** Steps run in the current episode (how much of the rings is filled). */
   episodeSteps: number;
   episodeStartMs: number;
@@ -154,7 +159,8 @@ export function createGuidance(
       ? config.cells.map((c) => createHistory(stateShape(c.powerLevels, config.agent)))
       : null,
     recentDrops: config.cells.map(() => new Int32Array(trendSteps)),
-    recentUsers: config.cells.map(() => new Int32Array(trendSteps)),
+    recentUsers: config.cells.map(() => new Int32Array(trendSteps + 1)),
+    usersRecorded: 0,
     episodeSteps: 0,
     episodeStartMs: 0,
     ledger: { training: zeroLlmCounts(), test: zeroLlmCounts() },
@@ -169,13 +175,22 @@ export function createGuidance(
 }
 
 /** A new episode: suggestions from the last one no longer apply; trust and tuning carry over. */
-export function beginGuidedEpisode(g: GuidanceState, startMs: number, episode: number): void {
+export function beginGuidedEpisode(
+  g: GuidanceState,
+  startMs: number,
+  episode: number,
+  cells: readonly { readonly users: readonly unknown[] }[],
+): void {
   if (episode === 0) g.windowFrom = 0; // episodes are numbered per phase
   g.suggested.fill(-1);
   g.consulted.fill(0);
   g.lastSuggested.fill(-1);
   for (const r of g.recentDrops) r.fill(0);
-  for (const r of g.recentUsers) r.fill(0);
+  g.recentUsers.forEach((r, i) => {
+    r.fill(0);
+    r[0] = cells[i]!.users.length;
+  });
+  g.usersRecorded = 1;
   g.episodeSteps = 0;
   g.episodeStartMs = startMs;
 }
@@ -296,12 +311,15 @@ export function recordTrends(
   drops: Int32Array,
   cells: readonly { readonly users: readonly unknown[] }[],
 ): void {
-  const slot = g.episodeSteps % g.config.planner.trendSteps;
+  const t = g.config.planner.trendSteps;
+  const slot = g.episodeSteps % t;
+  const userSlot = g.usersRecorded % (t + 1);
   for (let i = 0; i < drops.length; i++) {
     g.recentDrops[i]![slot] = drops[i]!;
-    g.recentUsers[i]![slot] = cells[i]!.users.length;
+    g.recentUsers[i]![userSlot] = cells[i]!.users.length;
   }
   g.episodeSteps++;
+  g.usersRecorded++;
 }
 
 /** Drops over the last `trendSteps` steps and the change in users over them, for cell `i`. */
@@ -310,7 +328,9 @@ export function trendOf(g: GuidanceState, i: number, usersNow: number) {
   const filled = Math.min(g.episodeSteps, t);
   let drops = 0;
   for (let k = 0; k < filled; k++) drops += g.recentDrops[i]![k]!;
-  // Oldest recorded step: the slot about to be overwritten once the ring is full, else slot 0.
-  const oldest = filled === 0 ? usersNow : g.recentUsers[i]![filled < t ? 0 : g.episodeSteps % t]!;
+  // Users `trendSteps` steps ago (or at the episode's start): the slot written next once the
+  // ring is full, else slot 0.
+  const n = g.usersRecorded;
+  const oldest = g.recentUsers[i]![n <= t ? 0 : n % (t + 1)]!;
   return { recentDrops: drops, usersTrend: usersNow - oldest };
 }

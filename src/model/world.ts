@@ -259,7 +259,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio);
   for (const q of world.queues) dropStale(q, start);
   if (world.guidance) {
-    beginGuidedEpisode(world.guidance, start * cfg.stepMs + world.offsetMs, episode);
+    beginGuidedEpisode(world.guidance, start * cfg.stepMs + world.offsetMs, episode, world.cells);
   }
 }
 
@@ -394,9 +394,16 @@ export function stepWorld(world: World): void {
     world.lastDrops[i] = drops;
     const users = cell.users.length;
     const served = users > 0 ? 1 - cell.poorUsers / users : 1;
-    const weights = guidance ? guidance.tuning[i]!.reward : params.reward;
-    const reward =
-      weights.coverage * served - weights.drop * drops - weights.energy * powerShare(cell);
+    const base =
+      params.reward.coverage * served -
+      params.reward.drop * drops -
+      params.reward.energy * powerShare(cell);
+    // With feedback the agent learns from its own (tuned) weights; results report `base`, so
+    // mean rewards stay comparable across configurations.
+    const tuned = guidance ? guidance.tuning[i]!.reward : null;
+    const reward = tuned
+      ? tuned.coverage * served - tuned.drop * drops - tuned.energy * powerShare(cell)
+      : base;
     const a = scratch.action[i]!;
     if (world.learning) {
       const next = observe(world, i);
@@ -407,7 +414,7 @@ export function stepWorld(world: World): void {
       updateQ(agents[i]!, scratch.state[i]!, a, reward, next, params);
     }
     c.droppedRequests += drops;
-    c.rewardSum += reward;
+    c.rewardSum += base;
     c.servedSum += served;
     c.powerSum += cell.power;
     c.usersSum += users;

@@ -4,6 +4,7 @@
  */
 import { ACTIONS } from '../agents/qlearning.js';
 import type { RunOutcome } from '../engine/run.js';
+import { templatesDigest } from '../llm/prompt.js';
 import { type CellCounters, sumOverCells } from '../model/world.js';
 import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
 import { type GuidanceSummary, guidanceSummary, type PhaseGuidance } from './guidanceSummary.js';
@@ -55,6 +56,8 @@ export interface Summary {
     outputTokens: number;
     rejected: number;
     failedCalls: number;
+    /** Digest of the prompt templates used (null without an LLM). */
+    prompts: string | null;
   };
   /** Planner, trust and alignment controller in detail (null in `marl-only`). */
   guidance: GuidanceSummary | null;
@@ -142,5 +145,6 @@ function llmTotals(config: ModelConfig, g: GuidanceSummary | null): Summary['llm
     outputTokens: both('outputTokens'),
     rejected: both('rejected') + both('rejectedScores'),
     failedCalls: both('failedCalls') + both('failedEvaluations'),
+    prompts: config.guidance ? templatesDigest() : null,
   };
 }
