@@ -7,6 +7,11 @@ import {
   takeHistory,
 } from '../src/agents/alignment.js';
 import { ACTION_COUNT, createAgent, stateShape } from '../src/agents/qlearning.js';
+import { Rng } from '../src/engine/rng.js';
+import { applyEvaluation, takeEvaluationJob } from '../src/llm/evaluator.js';
+import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
+import { resolveModel } from '../src/scenario/resolve.js';
+import { guidedPaper } from './helpers/guided.js';
 
 const shape = stateShape(4, { dropBuckets: [1, 2, 4] });
 
@@ -45,5 +50,62 @@ describe('delayed rewards', () => {
     const agent = createAgent(shape);
     expect(applyDelayedReward(agent, h, 1, 0.1, 'distinct')).toBe(0);
     expect(agent.q.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('applying an evaluation', () => {
+  const setUp = () => {
+    const model = resolveModel(guidedPaper({}), 'normal', 'aura');
+    const world = createWorld(model, Rng.create(1));
+    beginEpisode(world, 'training', 0);
+    for (let k = 0; k < 20; k++) stepWorld(world);
+    endEpisode(world);
+    return { world, job: takeEvaluationJob(world) };
+  };
+  const reply = (text: string) => ({ text, inputTokens: 10, outputTokens: 5 });
+
+  it('rewards each scored agent on exactly its taken history and tunes it by its feedback', () => {
+    const { world, job } = setUp();
+    const before = world.agents.map((a) => a.q.slice());
+    applyEvaluation(world, {
+      job,
+      latencyMs: 0,
+      failure: null,
+      completion: reply('<scores>\nrural: 0.5 | explore less\nurban: 7 | save energy\n</scores>'),
+    });
+    const changed = (i: number) =>
+      [...world.agents[i]!.q.keys()].filter((k) => world.agents[i]!.q[k] !== before[i]![k]);
+    const visited = (i: number) =>
+      [...job.histories[i]!.counts.keys()].filter((k) => job.histories[i]!.counts[k]! > 0);
+    expect(changed(0)).toEqual(visited(0));
+    for (const k of changed(0))
+      expect(world.agents[0]!.q[k]! - before[0]![k]!).toBeCloseTo(0.1 * 0.5);
+    expect(changed(1)).toEqual([]); // out-of-range score: rejected, no reward, no tuning
+    const g = world.guidance!;
+    expect(g.tuning[0]!.epsilonScale).toBe(0.8);
+    expect(g.tuning[1]).toEqual({ epsilonScale: 1, reward: world.config.agent.reward });
+    expect(g.ledger.training).toMatchObject({
+      delayedRewards: 1,
+      rejectedScores: 1,
+      parameterChanges: 1,
+    });
+    expect(g.feedbackLog).toEqual([
+      expect.objectContaining({
+        phase: 'training',
+        episode: 0,
+        agent: 'rural',
+        parameter: 'epsilonScale',
+        from: 1,
+        to: 0.8,
+      }),
+    ]);
+  });
+
+  it('a failed evaluation changes nothing', () => {
+    const { world, job } = setUp();
+    const before = world.agents.map((a) => Array.from(a.q));
+    applyEvaluation(world, { job, latencyMs: 0, failure: 'error', completion: null });
+    expect(world.agents.map((a) => Array.from(a.q))).toEqual(before);
+    expect(world.guidance!.feedbackLog).toEqual([]);
   });
 });
