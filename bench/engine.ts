@@ -107,6 +107,48 @@ for (const c of cases) {
     );
   }
 }
+// The LLM-guided configurations on the paper scenario: the engine's own cost with the planner
+// (and controller) actors and the simulated LLM. No plain-loop baseline exists for them.
+const guided = [];
+for (const config of ['guided', 'aura'] as const) {
+  const episodes = Math.max(2, Math.round(500 / shrink));
+  const model = resolveModel(withEpisodes(paper, episodes), 'normal', config);
+  measure(
+    resolveModel(withEpisodes(paper, Math.max(2, episodes / 10)), 'normal', config),
+    runActors,
+  );
+  const rates: number[] = [];
+  let outcome: RunOutcome | undefined;
+  for (let r = 0; r < repeats; r++) {
+    const m = measure(model, runActors);
+    rates.push(m.rate);
+    outcome = m.outcome;
+  }
+  const agentSteps = totalAgentSteps(model);
+  const ledger = outcome!.world.guidance!.ledger;
+  const calls =
+    ledger.training.calls +
+    ledger.test.calls +
+    ledger.training.evaluations +
+    ledger.test.evaluations;
+  const row = {
+    name: `paper ${config}`,
+    config,
+    engineAgentStepsPerSec: Math.round(median(rates)),
+    messagesPerAgentStep: Number((outcome!.messages / agentSteps).toFixed(5)),
+    llmCallsPerAgentStep: Number((calls / agentSteps).toFixed(5)),
+    agentStepsPerRun: agentSteps,
+    repeats,
+  };
+  guided.push(row);
+  if (!asJson) {
+    process.stderr.write(
+      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(10)}/s  msgs/agent-step ${row.messagesPerAgentStep}  LLM calls/agent-step ${row.llmCallsPerAgentStep}\n`,
+    );
+  }
+}
 if (asJson) {
-  process.stdout.write(`${JSON.stringify({ node: process.version, cases: results }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, cases: results, guided }, null, 2)}\n`,
+  );
 }

@@ -21,6 +21,12 @@ describe('engine benchmark', () => {
       expect(c.repeats).toBe(1);
       expect(c.peakRssMiB).toBeGreaterThan(0);
     }
+    expect(out.guided.map((g: { config: string }) => g.config)).toEqual(['guided', 'aura']);
+    for (const g of out.guided) {
+      expect(g.engineAgentStepsPerSec).toBeGreaterThan(0);
+      expect(g.llmCallsPerAgentStep).toBeGreaterThan(0);
+      expect(g.llmCallsPerAgentStep).toBeLessThan(0.1); // batching: far fewer calls than decisions
+    }
   }, 60_000);
 
   it('refuses a bad flag with a usage line and exit code 2', () => {
