@@ -15,6 +15,12 @@ import { loadScenarioFile } from '../scenario/load.js';
 import { trafficLevels } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
+import {
+  type ExperimentFlags,
+  experimentCommand,
+  parsePositive,
+  parseSeedList,
+} from './experiment.js';
 import { formatSummary } from './format.js';
 
 function parseSeed(value: string): number {
@@ -234,6 +240,31 @@ export function buildProgram(): Command {
     .action((file: string, flags: RunFlags) => runCommand(file, flags));
 
   program
+    .command('experiment')
+    .description(
+      "Run the paper's grid — configurations × traffic levels × seeds — on worker threads, then write results, statistics and a report.",
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('-c, --configs <names>', `configurations: comma-separated, or 'all'`, 'all')
+    .option('-t, --traffic <levels>', "traffic levels: comma-separated, or 'all'", 'all')
+    .option('-n, --seeds <n>', 'seeds 1..n (default 10)', parsePositive)
+    .option('--seed-list <seeds>', 'explicit seeds, comma-separated', parseSeedList)
+    .option('-w, --workers <n>', 'worker threads (default: one per CPU)', parsePositive)
+    .option('-o, --out <dir>', 'experiment directory (default runs/<scenario>-experiment)')
+    .option('--resume', 'finish an interrupted experiment in --out: skip the runs already done')
+    .option(
+      '--all-pairs',
+      "Dunn's test on every pair of configurations, not only against marl-only",
+    )
+    .option('--no-progress', 'no progress output')
+    .action(async (file: string, flags: ExperimentFlags) => {
+      const configs = chooseConfigs(flags.configs);
+      const scenario = loadScenarioFile(file);
+      const traffics = chooseLevels(scenario, flags.traffic, file);
+      await experimentCommand(file, scenario, configs, traffics, flags);
+    });
+
+  program
     .command('playbook')
     .description(
       'Build an offline playbook: train marl-only agents under each traffic level and save their Q-tables as named entries.',
@@ -253,10 +284,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   try {
-    buildProgram().parse(argv, { from: 'user' });
-    return 0;
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; every other parse failure is a usage error.
@@ -273,4 +304,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

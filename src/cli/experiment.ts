@@ -1,0 +1,192 @@
+/**
+ * `aura experiment`: the paper's grid (configurations × traffic levels × seeds) on a pool of
+ * worker threads, then the results, statistics and report. A thin adapter over
+ * `src/experiment/`: flags, progress, Ctrl-C, exit codes.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { InvalidArgumentError } from 'commander';
+import { UserError } from '../errors.js';
+import { writeExperimentOutputs } from '../experiment/outputs.js';
+import { cellOf } from '../experiment/results.js';
+import { type JobEvent, runExperiment } from '../experiment/run.js';
+import type { ConfigName } from '../scenario/resolve.js';
+import type { Scenario } from '../scenario/schema.js';
+
+export interface ExperimentFlags {
+  configs: string;
+  traffic: string;
+  seeds?: number;
+  seedList?: number[];
+  workers?: number;
+  out?: string;
+  resume?: boolean;
+  allPairs?: boolean;
+  progress: boolean;
+}
+
+/** `--seed-list 1,2,7`: distinct non-negative integers. */
+export function parseSeedList(value: string): number[] {
+  const seeds = value.split(',').map((s) => s.trim());
+  if (
+    seeds.length === 0 ||
+    seeds.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))
+  ) {
+    throw new InvalidArgumentError('expected a comma-separated list of non-negative integers.');
+  }
+  return [...new Set(seeds.map(Number))];
+}
+
+export function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('expected a positive integer.');
+  }
+  return n;
+}
+
+const duration = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** Progress on stderr: a bar with ETA on a terminal, else a line every 10% or 10 seconds. */
+function progressReporter(total: number, enabled: boolean) {
+  const started = Date.now();
+  let failed = 0;
+  if (enabled && process.stderr.isTTY) {
+    const bar = new SingleBar({
+      stream: process.stderr,
+      format: 'experiment [{bar}] {value}/{total} runs | {failed} failed | ETA {eta_formatted}',
+      hideCursor: true,
+    });
+    bar.start(total, 0, { failed });
+    return {
+      onJob: (e: JobEvent) => {
+        if (e.status === 'failed') failed++;
+        bar.update(e.done, { failed });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastAt = started;
+  let lastShare = 0;
+  return {
+    onJob: (e: JobEvent) => {
+      if (e.status === 'failed') {
+        failed++;
+        process.stderr.write(`run ${e.job.id} failed: ${e.message}\n`);
+      }
+      const now = Date.now();
+      const share = e.done / total;
+      if (e.done < total && share - lastShare < 0.1 && now - lastAt < 10_000) return;
+      lastAt = now;
+      lastShare = share;
+      const eta = e.done > 0 ? ((now - started) / e.done) * (total - e.done) : 0;
+      process.stderr.write(
+        `[${String(e.done).padStart(String(total).length)}/${total}] ${(100 * share).toFixed(0)}% of runs done, ${failed} failed${e.done < total ? `, ETA ${duration(eta)}` : `, ${duration(now - started)}`}\n`,
+      );
+    },
+    stop: () => {},
+  };
+}
+
+export async function experimentCommand(
+  file: string,
+  scenario: Scenario,
+  configs: ConfigName[],
+  traffics: string[],
+  flags: ExperimentFlags,
+): Promise<void> {
+  if (flags.seeds !== undefined && flags.seedList !== undefined) {
+    throw new UserError('--seeds and --seed-list both choose the seeds: give one');
+  }
+  const seeds = flags.seedList ?? Array.from({ length: flags.seeds ?? 10 }, (_, i) => i + 1);
+  const grid = { configs, traffics, seeds };
+  const outDir = flags.out ?? join('runs', `${scenario.name}-experiment`);
+  const workers = flags.workers ?? Math.max(1, availableParallelism());
+  const total = configs.length * traffics.length * seeds.length;
+  process.stderr.write(
+    `experiment: ${configs.length} configurations × ${traffics.length} traffic levels × ${seeds.length} seeds = ${total} runs on ${workers} worker${workers === 1 ? '' : 's'} → ${outDir}\n`,
+  );
+  const progress = progressReporter(total, flags.progress);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  let outcome: Awaited<ReturnType<typeof runExperiment>>;
+  try {
+    outcome = await runExperiment({
+      scenario,
+      scenarioFile: file,
+      grid,
+      outDir,
+      workers,
+      resume: flags.resume ?? false,
+      signal: abort.signal,
+      onJob: progress.onJob,
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+  if (outcome.interrupted) {
+    const finished = outcome.summaries.length;
+    process.stderr.write(
+      `interrupted: ${finished} of ${total} runs finished and kept in ${outDir}; run the same command with --resume to finish\n`,
+    );
+    process.exitCode = 130;
+    return;
+  }
+  if (outcome.skipped > 0) {
+    process.stderr.write(`resumed: ${outcome.skipped} finished runs reused\n`);
+  }
+  const { analysis, reportFile } = await writeExperimentOutputs(
+    outDir,
+    file,
+    scenario.name,
+    grid,
+    outcome,
+    { allPairs: flags.allPairs },
+  );
+  // The headline table: median dropped requests per agent, LLM usage, system failures.
+  const lines: string[] = [];
+  const header = ['configuration', ...analysis.traffics].map((s) => s.padEnd(14)).join('');
+  for (const [metric, label] of [
+    ['droppedRequests', 'dropped requests (median)'],
+    ['llmUsageRate', 'LLM usage rate (median)'],
+  ] as const) {
+    for (const agent of analysis.agents) {
+      lines.push(`${label} — ${agent}`, header);
+      for (const config of analysis.configs) {
+        const cells = analysis.traffics.map((t) => {
+          const m = cellOf(analysis, metric, agent, config, t)?.stats.median;
+          const text =
+            m === undefined
+              ? '–'
+              : metric === 'llmUsageRate'
+                ? `${(100 * m).toFixed(1)}%`
+                : String(m);
+          return text.padEnd(14);
+        });
+        lines.push([config.padEnd(14), ...cells].join(''));
+      }
+      lines.push('');
+    }
+  }
+  lines.push('system failures (median)', header);
+  for (const config of analysis.configs) {
+    const cells = analysis.traffics.map((t) =>
+      String(cellOf(analysis, 'systemFailures', null, config, t)?.stats.median ?? '–').padEnd(14),
+    );
+    lines.push([config.padEnd(14), ...cells].join(''));
+  }
+  process.stdout.write(`${lines.join('\n')}\n\nreport: ${reportFile}\n`);
+  if (outcome.failures.length > 0) {
+    throw new UserError(
+      `${outcome.failures.length} of ${total} runs failed (listed in ${join(outDir, 'failures.jsonl')} and the report):\n${outcome.failures
+        .map((f) => `  - ${f.job.id}: ${f.message}`)
+        .join('\n')}`,
+    );
+  }
+}

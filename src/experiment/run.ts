@@ -1,0 +1,170 @@
+/**
+ * Runs an experiment grid: every job not finished yet goes to a pool of worker threads (piscina);
+ * each worker writes its job's run directory; a job that fails is recorded with its cell and seed
+ * and the others go on. Interrupted (Ctrl-C, a killed process), the experiment restarts with
+ * `resume` and runs only the jobs whose `summary.json` is missing. Results are the same whatever
+ * the number of workers: each job depends only on the scenario, its cell and its seed.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Piscina } from 'piscina';
+import { UserError } from '../errors.js';
+import { json, writeFileAtomic } from '../run/runDir.js';
+import type { Summary } from '../run/summary.js';
+import type { Scenario } from '../scenario/schema.js';
+import { VERSION } from '../version.js';
+import {
+  finishedSummary,
+  type GridSpec,
+  gridJobs,
+  type Job,
+  type JobTask,
+  jobDir,
+  scenarioHash,
+} from './jobs.js';
+
+export const EXPERIMENT_FORMAT = 'aura-sim/experiment@1';
+
+export interface ExperimentOptions {
+  readonly scenario: Scenario;
+  readonly scenarioFile: string;
+  readonly grid: GridSpec;
+  readonly outDir: string;
+  readonly workers: number;
+  readonly resume: boolean;
+  readonly playbookFile?: string;
+  /** Aborting stops the pool; finished jobs stay on disk for `resume`. */
+  readonly signal?: AbortSignal;
+  readonly onJob?: (event: JobEvent) => void;
+}
+
+export interface JobEvent {
+  readonly job: Job;
+  readonly status: 'done' | 'failed' | 'skipped';
+  readonly done: number;
+  readonly total: number;
+  readonly message?: string;
+}
+
+export interface JobFailure {
+  readonly job: Job;
+  readonly message: string;
+}
+
+export interface ExperimentOutcome {
+  /** Summaries of the finished jobs, in grid order. */
+  readonly summaries: Summary[];
+  readonly failures: JobFailure[];
+  /** Jobs found finished on disk and not run again. */
+  readonly skipped: number;
+  readonly interrupted: boolean;
+  readonly jobs: Job[];
+}
+
+interface Manifest {
+  readonly format: string;
+  readonly scenario: string;
+  readonly scenarioHash: string;
+  readonly scenarioFile: string;
+  readonly grid: GridSpec;
+  readonly version: string;
+}
+
+/** Checks (or creates) `experiment.json`: a resumed experiment must run the same scenario. */
+function prepareOutDir(opts: ExperimentOptions): void {
+  const file = join(opts.outDir, 'experiment.json');
+  const hash = scenarioHash(opts.scenario);
+  if (existsSync(file)) {
+    if (!opts.resume) {
+      throw new UserError(
+        `${opts.outDir} already holds an experiment; pass --resume to finish it, or choose another --out`,
+      );
+    }
+    let old: Manifest;
+    try {
+      old = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new UserError(`${file}: unreadable (${(err as Error).message})`);
+    }
+    if (old.scenarioHash !== hash) {
+      throw new UserError(
+        `${opts.outDir}: the experiment there ran scenario '${old.scenario}' (${old.scenarioFile}) with different contents; resume it with the same scenario, or choose another --out`,
+      );
+    }
+  }
+  mkdirSync(opts.outDir, { recursive: true });
+  const manifest: Manifest = {
+    format: EXPERIMENT_FORMAT,
+    scenario: opts.scenario.name,
+    scenarioHash: hash,
+    scenarioFile: opts.scenarioFile,
+    grid: opts.grid,
+    version: VERSION,
+  };
+  writeFileAtomic(file, json(manifest));
+}
+
+export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
+  prepareOutDir(opts);
+  const jobs = gridJobs(opts.grid);
+  const summaries = new Map<string, Summary>();
+  const failures: JobFailure[] = [];
+  let done = 0;
+  let skipped = 0;
+  const pending: Job[] = [];
+  for (const job of jobs) {
+    const finished = opts.resume ? finishedSummary(opts.outDir, job) : null;
+    if (finished) {
+      summaries.set(job.id, finished as Summary);
+      done++;
+      skipped++;
+      opts.onJob?.({ job, status: 'skipped', done, total: jobs.length });
+    } else pending.push(job);
+  }
+  let interrupted = false;
+  if (pending.length > 0) {
+    const pool = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: Math.min(opts.workers, pending.length),
+      maxThreads: Math.min(opts.workers, pending.length),
+    });
+    try {
+      await Promise.all(
+        pending.map(async (job) => {
+          const task: JobTask = {
+            job,
+            scenario: opts.scenario,
+            dir: resolve(jobDir(opts.outDir, job)),
+            playbookFile: opts.playbookFile,
+          };
+          try {
+            const summary: Summary = await pool.run(task, { signal: opts.signal });
+            summaries.set(job.id, summary);
+            done++;
+            opts.onJob?.({ job, status: 'done', done, total: jobs.length });
+          } catch (err) {
+            if (opts.signal?.aborted) {
+              interrupted = true;
+              return;
+            }
+            const message = (err as Error).message ?? String(err);
+            failures.push({ job, message });
+            done++;
+            opts.onJob?.({ job, status: 'failed', done, total: jobs.length, message });
+          }
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  }
+  const order = new Map(jobs.map((j, i) => [j.id, i]));
+  failures.sort((a, b) => order.get(a.job.id)! - order.get(b.job.id)!);
+  return {
+    summaries: jobs.flatMap((j) => summaries.get(j.id) ?? []),
+    failures,
+    skipped,
+    interrupted,
+    jobs,
+  };
+}

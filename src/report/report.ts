@@ -1,0 +1,113 @@
+/**
+ * The experiment report: `report.md` with the Figure-2-shaped table, the statistics (stars for
+ * p < .05/.01/.001 as in the paper), SVG plots in `plots/`, and the paper's claims checked one by
+ * one. Deterministic: no dates or timings, so the same results give the same report.
+ */
+import type { Analysis, Cell, Comparison } from '../experiment/results.js';
+import { cellOf, METRICS } from '../experiment/results.js';
+import type { Claim } from './claims.js';
+
+export interface ReportInput {
+  readonly scenario: string;
+  readonly scenarioFile: string;
+  readonly seeds: readonly number[];
+  readonly analysis: Analysis;
+  readonly claims: readonly Claim[];
+  /** Plot files (relative to the report) with their captions. */
+  readonly plots: readonly { file: string; caption: string }[];
+  readonly failures: readonly { id: string; message: string }[];
+  readonly jobs: number;
+}
+
+const num = (x: number, digits = 1) =>
+  Number.isFinite(x) ? (Number.isInteger(x) && digits <= 1 ? String(x) : x.toFixed(digits)) : '–';
+const p = (x: number) => (x < 0.001 ? x.toExponential(1) : x.toFixed(3));
+
+function summaryCell(c: Cell | undefined, rate: boolean): string {
+  if (!c) return '–';
+  const f = (x: number) => (rate ? `${(100 * x).toFixed(1)}%` : num(x));
+  const s = c.stats;
+  return `${f(s.median)} [${f(s.q1)}–${f(s.q3)}]<br>${f(s.mean)} ± ${f((s.ci95[1] - s.ci95[0]) / 2)}`;
+}
+
+function figureTable(a: Analysis): string[] {
+  const lines: string[] = [];
+  for (const metric of METRICS) {
+    const rate = metric.key === 'llmUsageRate';
+    const targets = metric.perAgent ? a.agents : [null];
+    for (const agent of targets) {
+      lines.push(`**${metric.label}${agent ? ` — ${agent}` : ''}**`, '');
+      lines.push(`| configuration | ${a.traffics.join(' | ')} |`);
+      lines.push(`| --- |${a.traffics.map(() => ' ---: |').join('')}`);
+      for (const config of a.configs) {
+        const cells = a.traffics.map((t) =>
+          summaryCell(cellOf(a, metric.key, agent, config, t), rate),
+        );
+        lines.push(`| ${config} | ${cells.join(' | ')} |`);
+      }
+      lines.push('');
+    }
+  }
+  return lines;
+}
+
+function statsTable(a: Analysis): string[] {
+  const lines = [
+    '| metric | agent | traffic | Kruskal–Wallis H (df) | p | ε² | Dunn (Holm) |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- |',
+  ];
+  const label = (key: string) => METRICS.find((m) => m.key === key)?.label ?? key;
+  const dunn = (c: Comparison) =>
+    c.dunn
+      .map(
+        (d) =>
+          `${d.b} vs ${d.a}: z = ${d.z.toFixed(2)}, p = ${p(d.pAdjusted)}${d.stars ? ` ${d.stars}` : ''}, r = ${d.r.toFixed(2)}`,
+      )
+      .join('<br>');
+  for (const c of a.comparisons) {
+    const k = c.kruskal!;
+    lines.push(
+      `| ${label(c.metric)} | ${c.agent ?? 'network'} | ${c.traffic} | ${k.H.toFixed(2)} (${k.df}) | ${p(k.pValue)} | ${k.epsilonSquared.toFixed(3)} | ${dunn(c)} |`,
+    );
+  }
+  return lines;
+}
+
+export function renderReport(r: ReportInput): string {
+  const a = r.analysis;
+  const out: string[] = [
+    `# Experiment report — ${r.scenario}`,
+    '',
+    `Scenario \`${r.scenarioFile}\`; configurations ${a.configs.map((c) => `\`${c}\``).join(', ')}; traffic ${a.traffics.map((t) => `\`${t}\``).join(', ')}; ${r.seeds.length} seeds (${r.seeds.length > 6 ? `${r.seeds.slice(0, 3).join(', ')} … ${r.seeds.at(-1)}` : r.seeds.join(', ')}); ${r.jobs} runs. Test-phase results; every run's files are under \`runs/<config>/<traffic>/seed-<n>/\`. How to read this report: \`docs/experiments.md\`.`,
+    '',
+    '## Results (Figure 2 of the paper)',
+    '',
+    'Each cell: median [interquartile range] over seeds, then mean ± half-width of the 95% confidence interval (t distribution).',
+    '',
+    ...figureTable(a),
+    '## Statistics',
+    '',
+    'Kruskal–Wallis test across configurations for each agent and traffic level (tie-corrected; ε² effect size), then Dunn’s test of each configuration against `marl-only` with Holm correction (tie-corrected z, two-sided; r = |z|/√N). Stars: * p < .05, ** p < .01, *** p < .001 (adjusted). The LLM usage rate is not tested: it is 0 in `marl-only` by construction.',
+    '',
+    ...statsTable(a),
+    '',
+    '## Plots',
+    '',
+    ...r.plots.flatMap((pl) => [`![${pl.caption}](${pl.file})`, '', `*${pl.caption}*`, '']),
+    '## The paper’s claims',
+    '',
+    'Each reported outcome of the AURA paper, checked against this run. Not tuned to agree: the numbers are what they are.',
+    '',
+  ];
+  for (const c of r.claims) {
+    out.push(`- **${c.verdict}** — ${c.claim}`);
+    for (const e of c.evidence) out.push(`  - ${e}`);
+  }
+  out.push('');
+  if (r.failures.length > 0) {
+    out.push('## Failed runs', '', 'These runs failed and are missing from every table above:', '');
+    for (const f of r.failures) out.push(`- \`${f.id}\`: ${f.message}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
