@@ -6,8 +6,22 @@ export { runPlainLoop } from './engine/plainLoop.js';
 export { Rng, type RngState } from './engine/rng.js';
 export type { EpisodeRecord, RunOutcome } from './engine/run.js';
 export { UserError } from './errors.js';
+export { type ExperimentOptions, type ExperimentOutcome, runExperiment } from './experiment/run.js';
 export { executeRun, type RunRequest, type RunResult } from './run/execute.js';
 export type { Summary } from './run/summary.js';
 export { loadScenarioFile, parseScenario, ScenarioError } from './scenario/load.js';
 export { type ModelConfig, resolveModel } from './scenario/resolve.js';
 export { type Scenario, ScenarioSchema } from './scenario/schema.js';
+export {
+  type Description,
+  type DunnComparison,
+  type DunnOptions,
+  type DunnResult,
+  describe,
+  dunnEffectSize,
+  dunnTest,
+  epsilonSquared,
+  type KruskalResult,
+  kruskalWallis,
+  significanceStars,
+} from './stats/index.js';

@@ -66,11 +66,15 @@ export function dunnTest(groups: number[][], options: DunnOptions): DunnResult {
   validateGroups(groups, 'dunnTest');
   const { correction, control } = options;
   if (correction !== 'holm' && correction !== 'none') {
-    throw new RangeError(`dunnTest: correction must be 'holm' or 'none', got ${String(correction)}`);
+    throw new RangeError(
+      `dunnTest: correction must be 'holm' or 'none', got ${String(correction)}`,
+    );
   }
   const k = groups.length;
   if (control !== undefined && !(Number.isInteger(control) && control >= 0 && control < k)) {
-    throw new RangeError(`dunnTest: control must be a group index in [0, ${k - 1}], got ${control}`);
+    throw new RangeError(
+      `dunnTest: control must be a group index in [0, ${k - 1}], got ${control}`,
+    );
   }
 
   const pooled = groups.flat();
