@@ -98,7 +98,10 @@ export interface Comparison {
   readonly agent: string | null;
   readonly traffic: string;
   readonly kruskal: { H: number; df: number; pValue: number; epsilonSquared: number } | null;
-  /** Dunn's test pairs (against the control configuration, or all pairs), Holm-adjusted. */
+  /**
+   * Dunn's test pairs (`b` against the control `a`, or every pair a < b), Holm-adjusted; z is
+   * positive when `b` ranks higher than `a`.
+   */
   readonly dunn: {
     a: string;
     b: string;
@@ -171,7 +174,8 @@ export function analyse(
         }).comparisons.map((c) => ({
           a: configs[c.i]!,
           b: configs[c.j]!,
-          z: c.z,
+          // Oriented as "b against a": positive when b ranks higher (more of the metric).
+          z: -c.z,
           pValue: c.pValue,
           pAdjusted: c.pAdjusted,
           r: dunnEffectSize(c.z, n),
