@@ -12,7 +12,7 @@
 import { type ActorRefFrom, assign, sendTo, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
 import { requestSnapshots } from '../src/llm/context.js';
-import { acceptSuggestion } from '../src/model/guidance.js';
+import { acceptSuggestion, setAwaiting } from '../src/model/guidance.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
 import { enqueueArrivals, observe, type World } from '../src/model/world.js';
 import { arrivalProcessMachine, type UsersArrivedEvent } from './arrivalProcess.js';
@@ -84,6 +84,8 @@ export const baseStationMachine = setup({
       }),
     ),
     noteRequest: assign({ requestedAtMs: ({ context }) => context.world.nowMs }),
+    markAwaiting: ({ context }) => setAwaiting(context.world.guidance!, context.index, true),
+    markAnswered: ({ context }) => setAwaiting(context.world.guidance!, context.index, false),
     takeSuggestion: ({ context, event }) => {
       if (event.type !== 'plan.suggested') return;
       const { world, index } = context;
@@ -137,10 +139,11 @@ export const baseStationMachine = setup({
           after: { guidance: { target: 'cycle', reenter: true } },
           states: {
             requesting: {
-              entry: ['noteRequest', 'requestGuidance'],
+              entry: ['noteRequest', 'markAwaiting', 'requestGuidance'],
               always: 'awaitingGuidance',
             },
             awaitingGuidance: {
+              exit: 'markAnswered',
               on: {
                 // Only the answer to this request ends the wait (a late one to an earlier
                 // request is still taken, by the parent state, if fresh).

@@ -8,13 +8,16 @@ import { takeEvaluationJob } from '../src/llm/evaluator.js';
 import { buildPlannerPrompt } from '../src/llm/prompt.js';
 import {
   acceptSuggestion,
+  agePercentileMs,
   beginGuidedEpisode,
   guidedDecision,
   recordTrends,
+  setAwaiting,
   trendOf,
 } from '../src/model/guidance.js';
 import { beginEpisode, createWorld, stepWorld } from '../src/model/world.js';
 import { executeRun } from '../src/run/execute.js';
+import { settlingEpisode } from '../src/run/guidanceSummary.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import { guidedPaper } from './helpers/guided.js';
 
@@ -105,11 +108,44 @@ describe('suggestions and staleness', () => {
   });
 });
 
+describe('latency-aware metrics', () => {
+  it('the age percentile reads the histogram of ages at use', () => {
+    const h = new Uint32Array(11);
+    h[0] = 50; // 50 decisions at age 0
+    h[4] = 45; // 45 at 4 buckets
+    h[10] = 5; // 5 at 10 buckets
+    expect(agePercentileMs(h, 1000, 0.5)).toBe(0);
+    expect(agePercentileMs(h, 1000, 0.95)).toBe(4000);
+    expect(agePercentileMs(h, 1000, 0.96)).toBe(10_000);
+    expect(agePercentileMs(new Uint32Array(3), 1000, 0.95)).toBe(0);
+  });
+
+  it('records the age of every consulted suggestion, and decisions made while awaiting an answer', () => {
+    const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'hold' } });
+    acceptSuggestion(g, 0, MAINTAIN, 0, 0, 0, c);
+    setAwaiting(g, 0, true);
+    for (const t of [1000, 2000, 3000, 20_000]) guidedDecision(g, 0, 0, 0, t, c);
+    setAwaiting(g, 0, false);
+    guidedDecision(g, 0, 0, 0, 21_000, c);
+    expect(c.decisionsAwaiting).toBe(4);
+    expect(agePercentileMs(g.ageHistogram.training, g.ageBucketMs, 0.5)).toBe(3000);
+    expect(agePercentileMs(g.ageHistogram.training, g.ageBucketMs, 0.95)).toBe(21_000);
+    expect(g.ageHistogram.test.every((n) => n === 0)).toBe(true);
+  });
+
+  it('trust settles after the last episode it strayed more than 0.05 from its final value', () => {
+    expect(settlingEpisode([0.5, 0.7, 0.62, 0.6, 0.61, 0.6], 0.05)).toBe(2);
+    expect(settlingEpisode([0.6, 0.6, 0.6], 0.05)).toBe(0);
+    expect(settlingEpisode([0.9, 0.1, 0.5], 0.05)).toBe(2);
+    expect(settlingEpisode([], 0.05)).toBe(0);
+  });
+});
+
 describe('context encoder', () => {
   it('reports drops over the last trendSteps steps and the change in users over as many', () => {
     const { g } = guidedWorld({ planner: { trendSteps: 3 } });
     const cells = (n: number) => [{ users: new Array(n) }, { users: [] }];
-    beginGuidedEpisode(g, 0, 1, cells(10));
+    beginGuidedEpisode(g, 0, 'training', 1, cells(10));
     expect(trendOf(g, 0, 10)).toEqual({ recentDrops: 0, usersTrend: 0 });
     const users = [12, 15, 11, 20, 26];
     users.forEach((n, k) => {
@@ -118,7 +154,7 @@ describe('context encoder', () => {
     // After 5 steps: drops of steps 3..5, users now (26) against 3 steps ago (15).
     expect(trendOf(g, 0, 26)).toEqual({ recentDrops: 3 + 4 + 5, usersTrend: 26 - 15 });
     const early = guidedWorld({ planner: { trendSteps: 3 } }).g;
-    beginGuidedEpisode(early, 0, 1, cells(10));
+    beginGuidedEpisode(early, 0, 'training', 1, cells(10));
     recordTrends(early, Int32Array.from([2, 0]), cells(14));
     expect(trendOf(early, 0, 14)).toEqual({ recentDrops: 2, usersTrend: 4 }); // since the start
   });
@@ -193,6 +229,15 @@ describe('guided and aura runs', () => {
     expect(summary.test.llmUsageRate).toBe(g.test.llmUsageRate);
     expect(summary.test.llmUsageRate).toBeGreaterThan(0);
     expect(summary.llm.calls).toBe(g.training.calls + g.test.calls);
+    // Latency-aware figures hang together.
+    expect(g.test.p95SuggestionAgeMs).toBeGreaterThanOrEqual(g.test.meanSuggestionAgeMs * 0.5);
+    expect(g.test.p95SuggestionAgeMs).toBeLessThanOrEqual(g.test.maxSuggestionAgeMs);
+    expect(g.training.decisionsAwaiting).toBeGreaterThan(0);
+    for (const t of Object.values(g.trust)) {
+      expect(t.min).toBeLessThanOrEqual(t.final);
+      expect(t.settledAfterEpisode).toBeGreaterThanOrEqual(0);
+      expect(t.settledAfterEpisode).toBeLessThanOrEqual(25);
+    }
   });
 
   it.each(['state', 'once', 'hold'] as const)(

@@ -15,7 +15,7 @@ import { combineDecision, updateTrust } from '../agents/trust.js';
 import type { Rng } from '../engine/rng.js';
 import type { AgentTuning } from '../llm/feedback.js';
 import type { GuidanceConfig, ModelConfig } from '../scenario/resolve.js';
-import type { CellCounters, EpisodeCounters } from './world.js';
+import type { CellCounters, EpisodeCounters, Phase } from './world.js';
 
 /** LLM activity of one phase, whole network. */
 export interface LlmCounts {
@@ -108,6 +108,16 @@ export interface GuidanceState {
   readonly suggestedFor: Int32Array;
   /** Whether the current suggestion has been consulted at least once. */
   readonly consulted: Uint8Array;
+  /** Whether each agent's latest guidance request is still unanswered. */
+  readonly awaiting: Uint8Array;
+  /** The phase under way (for the age histograms). */
+  phase: Phase;
+  /**
+   * Suggestion age at each decision that consulted one, per phase: counts in buckets of
+   * `ageBucketMs` (age ≤ maxAgeMs, so at most 4,097 buckets).
+   */
+  readonly ageHistogram: { readonly training: Uint32Array; readonly test: Uint32Array };
+  readonly ageBucketMs: number;
   readonly tuning: AgentTuning[];
   /** (state, action) histories for the alignment controller (`aura` only). */
   readonly history: History[] | null;
@@ -136,6 +146,26 @@ export interface GuidanceState {
   readonly lastFollowed: Uint8Array;
 }
 
+/** Width of the age histogram's buckets: 1 ms, or coarser so that there are at most 4,097. */
+const ageBucket = (maxAgeMs: number) => Math.max(1, Math.ceil(maxAgeMs / 4096));
+
+/**
+ * The age below which `share` of the recorded ages lie (e.g. 0.95 for the 95th percentile), to
+ * the histogram's resolution (a bucket's lower edge); 0 when nothing was recorded.
+ */
+export function agePercentileMs(histogram: Uint32Array, bucketMs: number, share: number): number {
+  let total = 0;
+  for (const n of histogram) total += n;
+  if (total === 0) return 0;
+  const rank = Math.ceil(share * total);
+  let seen = 0;
+  for (let b = 0; b < histogram.length; b++) {
+    seen += histogram[b]!;
+    if (seen >= rank) return b * bucketMs;
+  }
+  return (histogram.length - 1) * bucketMs;
+}
+
 export function createGuidance(
   config: ModelConfig,
   rng: Rng,
@@ -154,6 +184,13 @@ export function createGuidance(
     observedAtMs: new Float64Array(n),
     suggestedFor: new Int32Array(n),
     consulted: new Uint8Array(n),
+    awaiting: new Uint8Array(n),
+    phase: 'training',
+    ageHistogram: {
+      training: new Uint32Array(Math.floor(g.maxAgeMs / ageBucket(g.maxAgeMs)) + 1),
+      test: new Uint32Array(Math.floor(g.maxAgeMs / ageBucket(g.maxAgeMs)) + 1),
+    },
+    ageBucketMs: ageBucket(g.maxAgeMs),
     tuning: config.cells.map(() => ({ epsilonScale: 1, reward: { ...config.agent.reward } })),
     history: g.alignment
       ? config.cells.map((c) => createHistory(stateShape(c.powerLevels, config.agent)))
@@ -178,12 +215,15 @@ export function createGuidance(
 export function beginGuidedEpisode(
   g: GuidanceState,
   startMs: number,
+  phase: Phase,
   episode: number,
   cells: readonly { readonly users: readonly unknown[] }[],
 ): void {
   if (episode === 0) g.windowFrom = 0; // episodes are numbered per phase
+  g.phase = phase;
   g.suggested.fill(-1);
   g.consulted.fill(0);
+  g.awaiting.fill(0);
   g.lastSuggested.fill(-1);
   for (const r of g.recentDrops) r.fill(0);
   g.recentUsers.forEach((r, i) => {
@@ -193,6 +233,11 @@ export function beginGuidedEpisode(
   g.usersRecorded = 1;
   g.episodeSteps = 0;
   g.episodeStartMs = startMs;
+}
+
+/** Agent `i` has asked for guidance (true) or had its answer (false). */
+export function setAwaiting(g: GuidanceState, i: number, awaiting: boolean): void {
+  g.awaiting[i] = awaiting ? 1 : 0;
 }
 
 /** The episode ends: fresh suggestions no decision consulted are counted as unused. */
@@ -252,6 +297,7 @@ export function guidedDecision(
       if (!g.consulted[i]) c.suggestionsUsed++;
       g.consulted[i] = 1;
       c.llmAvailable++;
+      g.ageHistogram[g.phase][Math.floor(age / g.ageBucketMs)]!++;
       c.suggestionAgeSumMs += age;
       if (age > c.suggestionAgeMaxMs) c.suggestionAgeMaxMs = age;
       if (g.config.planner.suggestionScope === 'once') g.suggested[i] = -1;
@@ -259,6 +305,7 @@ export function guidedDecision(
   }
   const trust = g.trust[i]!;
   c.trustSum += trust;
+  if (g.awaiting[i]) c.decisionsAwaiting++;
   const u = suggested >= 0 ? g.trustRng[i]!.next() : 0;
   const decision = combineDecision(suggested, own, trust, u);
   g.lastSuggested[i] = suggested;

@@ -84,6 +84,8 @@ export interface CellCounters {
   suggestionAgeMaxMs: number;
   /** Trust at each decision, summed (mean = trustSum / steps). */
   trustSum: number;
+  /** Decisions taken while the agent's latest guidance request was still unanswered. */
+  decisionsAwaiting: number;
   /** Share of the cell's users well served, summed over steps. */
   servedSum: number;
   actions: number[];
@@ -172,6 +174,7 @@ export const zeroCounters = (cells: number): EpisodeCounters => ({
     suggestionAgeSumMs: 0,
     suggestionAgeMaxMs: 0,
     trustSum: 0,
+    decisionsAwaiting: 0,
     servedSum: 0,
     actions: new Array(ACTION_COUNT).fill(0),
   })),
@@ -259,7 +262,13 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio);
   for (const q of world.queues) dropStale(q, start);
   if (world.guidance) {
-    beginGuidedEpisode(world.guidance, start * cfg.stepMs + world.offsetMs, episode, world.cells);
+    beginGuidedEpisode(
+      world.guidance,
+      start * cfg.stepMs + world.offsetMs,
+      phase,
+      episode,
+      world.cells,
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  * only.
  */
 import type { RunOutcome } from '../engine/run.js';
-import type { LlmCounts } from '../model/guidance.js';
+import { agePercentileMs, type LlmCounts } from '../model/guidance.js';
 import { addCounters, type EpisodeCounters, sumOverCells, zeroCounters } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import type { PlaybookMatch } from './playbook.js';
@@ -48,7 +48,11 @@ export interface PhaseGuidance {
   llmUsageRate: number;
   /** Age of the suggestion at each decision that had one (simulated ms). */
   meanSuggestionAgeMs: number;
+  /** 95th percentile of the age at use, to the histogram's resolution (1 ms by default). */
+  p95SuggestionAgeMs: number;
   maxSuggestionAgeMs: number;
+  /** Decisions taken while the agent's latest request was still unanswered (in flight). */
+  decisionsAwaiting: number;
   /** Planner queue: mean wait from request to dispatch, and time spent waiting for rate budget. */
   meanQueueWaitMs: number;
   rateLimitedMs: number;
@@ -69,13 +73,42 @@ export interface GuidanceSummary {
   playbook: PlaybookMatch | null;
   training: PhaseGuidance;
   test: PhaseGuidance;
-  /** Per agent: trust at the end of the run and its mean over each phase's decisions. */
-  trust: Record<string, { final: number; meanTraining: number; meanTest: number }>;
+  /**
+   * Per agent: trust at the end of the run, its lowest value (episode ends and the start), the
+   * episode (1-based, training then test) after which it stayed within ±0.05 of its final value,
+   * and its mean over each phase's decisions.
+   */
+  trust: Record<
+    string,
+    {
+      final: number;
+      min: number;
+      settledAfterEpisode: number;
+      meanTraining: number;
+      meanTest: number;
+    }
+  >;
   /** Exploration scale and reward weights at the end of the run (moved by verbal feedback). */
   tuning: Record<
     string,
     { epsilonScale: number; reward: { coverage: number; drop: number; energy: number } }
   >;
+}
+
+/** Trust has settled once it stays within this distance of its final value. */
+export const SETTLE_BAND = 0.05;
+
+/**
+ * The number of episodes after which a trajectory (one value per episode end) stays within
+ * `band` of its last value: 0 if it always did.
+ */
+export function settlingEpisode(path: readonly number[], band: number): number {
+  const last = path.at(-1);
+  if (last === undefined) return 0;
+  for (let e = path.length - 1; e >= 0; e--) {
+    if (Math.abs(path[e]! - last) > band) return e + 1;
+  }
+  return 0;
 }
 
 export function totalsOf(records: readonly { counters: EpisodeCounters }[], cells: number) {
@@ -84,7 +117,12 @@ export function totalsOf(records: readonly { counters: EpisodeCounters }[], cell
   return totals;
 }
 
-function phaseGuidance(totals: EpisodeCounters, l: LlmCounts): PhaseGuidance {
+function phaseGuidance(
+  totals: EpisodeCounters,
+  l: LlmCounts,
+  ages: Uint32Array,
+  bucketMs: number,
+): PhaseGuidance {
   const sum = (key: Parameters<typeof sumOverCells>[1]) => sumOverCells(totals.cells, key);
   const received = sum('suggestionsReceived');
   const available = sum('llmAvailable');
@@ -111,7 +149,9 @@ function phaseGuidance(totals: EpisodeCounters, l: LlmCounts): PhaseGuidance {
     llmDecisions: sum('llmDecisions'),
     llmUsageRate: ratio(sum('llmDecisions'), totals.steps * totals.cells.length),
     meanSuggestionAgeMs: round6(ratio(sum('suggestionAgeSumMs'), available)),
+    p95SuggestionAgeMs: agePercentileMs(ages, bucketMs, 0.95),
     maxSuggestionAgeMs: Math.max(0, ...totals.cells.map((c) => c.suggestionAgeMaxMs)),
+    decisionsAwaiting: sum('decisionsAwaiting'),
     meanQueueWaitMs: ratio(l.queueWaitMs, l.batchedRequests),
     rateLimitedMs: l.rateLimitedMs,
     inputTokens: l.inputTokens,
@@ -141,17 +181,22 @@ export function guidanceSummary(
   const test = outcome.world.testTotals;
   return {
     playbook,
-    training: phaseGuidance(training, g.ledger.training),
-    test: phaseGuidance(test, g.ledger.test),
+    training: phaseGuidance(training, g.ledger.training, g.ageHistogram.training, g.ageBucketMs),
+    test: phaseGuidance(test, g.ledger.test, g.ageHistogram.test, g.ageBucketMs),
     trust: Object.fromEntries(
-      config.cells.map((c, i) => [
-        c.id,
-        {
-          final: round6(g.trust[i]!),
-          meanTraining: ratio(training.cells[i]!.trustSum, training.steps),
-          meanTest: ratio(test.cells[i]!.trustSum, test.steps),
-        },
-      ]),
+      config.cells.map((c, i) => {
+        const path = outcome.episodes.map((e) => e.trust![i]!);
+        return [
+          c.id,
+          {
+            final: round6(g.trust[i]!),
+            min: round6(Math.min(config.guidance!.trust.initial, ...path)),
+            settledAfterEpisode: settlingEpisode(path, SETTLE_BAND),
+            meanTraining: ratio(training.cells[i]!.trustSum, training.steps),
+            meanTest: ratio(test.cells[i]!.trustSum, test.steps),
+          },
+        ];
+      }),
     ),
     tuning: Object.fromEntries(
       config.cells.map((c, i) => {
