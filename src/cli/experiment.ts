@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
+import type { Variant } from '../experiment/jobs.js';
 import { writeExperimentOutputs } from '../experiment/outputs.js';
 import { cellOf } from '../experiment/results.js';
-import { type JobEvent, runExperiment } from '../experiment/run.js';
+import { type ExperimentOutcome, type JobEvent, runExperiment } from '../experiment/run.js';
+import { parseVary, sweepVariants } from '../experiment/sweep.js';
+import { writeSweepOutputs } from '../experiment/sweepOutputs.js';
 import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -92,32 +95,30 @@ function progressReporter(total: number, enabled: boolean) {
   };
 }
 
-export async function experimentCommand(
+/** Runs a grid (an experiment's or a sweep's) with progress and Ctrl-C; null if interrupted. */
+async function runGrid(
   file: string,
   scenario: Scenario,
-  configs: ConfigName[],
-  traffics: string[],
+  grid: { configs: ConfigName[]; traffics: string[]; seeds: number[] },
   flags: ExperimentFlags,
-): Promise<void> {
-  if (flags.seeds !== undefined && flags.seedList !== undefined) {
-    throw new UserError('--seeds and --seed-list both choose the seeds: give one');
-  }
-  const seeds = flags.seedList ?? Array.from({ length: flags.seeds ?? 10 }, (_, i) => i + 1);
-  const grid = { configs, traffics, seeds };
-  const outDir = flags.out ?? join('runs', `${scenario.name}-experiment`);
+  outDir: string,
+  variants?: Variant[],
+): Promise<ExperimentOutcome | null> {
   const workers = flags.workers ?? Math.max(1, availableParallelism());
-  const total = configs.length * traffics.length * seeds.length;
+  const settings = variants?.length ?? 1;
+  const total = settings * grid.configs.length * grid.traffics.length * grid.seeds.length;
   process.stderr.write(
-    `experiment: ${configs.length} configurations × ${traffics.length} traffic levels × ${seeds.length} seeds = ${total} runs on ${workers} worker${workers === 1 ? '' : 's'} → ${outDir}\n`,
+    `${variants ? `sweep: ${settings} settings × ` : 'experiment: '}${grid.configs.length} configurations × ${grid.traffics.length} traffic levels × ${grid.seeds.length} seeds = ${total} runs on ${workers} worker${workers === 1 ? '' : 's'} → ${outDir}\n`,
   );
   const progress = progressReporter(total, flags.progress);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
-  let outcome: Awaited<ReturnType<typeof runExperiment>>;
+  let outcome: ExperimentOutcome;
   try {
     outcome = await runExperiment({
       scenario,
+      variants,
       scenarioFile: file,
       grid,
       outDir,
@@ -131,16 +132,74 @@ export async function experimentCommand(
     process.off('SIGINT', onSigint);
   }
   if (outcome.interrupted) {
-    const finished = outcome.summaries.length;
     process.stderr.write(
-      `interrupted: ${finished} of ${total} runs finished and kept in ${outDir}; run the same command with --resume to finish\n`,
+      `interrupted: ${outcome.summaries.length} of ${total} runs finished and kept in ${outDir}; run the same command with --resume to finish\n`,
     );
     process.exitCode = 130;
-    return;
+    return null;
   }
   if (outcome.skipped > 0) {
     process.stderr.write(`resumed: ${outcome.skipped} finished runs reused\n`);
   }
+  return outcome;
+}
+
+function seedsOf(flags: ExperimentFlags): number[] {
+  if (flags.seeds !== undefined && flags.seedList !== undefined) {
+    throw new UserError('--seeds and --seed-list both choose the seeds: give one');
+  }
+  return flags.seedList ?? Array.from({ length: flags.seeds ?? 10 }, (_, i) => i + 1);
+}
+
+function failuresError(outcome: ExperimentOutcome, outDir: string): UserError {
+  const total = outcome.jobs.length;
+  return new UserError(
+    `${outcome.failures.length} of ${total} runs failed (listed in ${join(outDir, 'failures.jsonl')} and the report):\n${outcome.failures
+      .map((f) => `  - ${f.job.id}: ${f.message}`)
+      .join('\n')}`,
+  );
+}
+
+export interface SweepFlags extends ExperimentFlags {
+  vary: string[];
+}
+
+export async function sweepCommand(
+  file: string,
+  scenario: Scenario,
+  configs: ConfigName[],
+  traffics: string[],
+  flags: SweepFlags,
+): Promise<void> {
+  if (flags.vary.length === 0) throw new UserError('sweep: give at least one --vary PATH=V1,V2,…');
+  const varies = flags.vary.map(parseVary);
+  const variants = sweepVariants(scenario, varies);
+  const grid = { configs, traffics, seeds: seedsOf(flags) };
+  const outDir = flags.out ?? join('runs', `${scenario.name}-sweep`);
+  const outcome = await runGrid(file, scenario, grid, flags, outDir, variants);
+  if (!outcome) return;
+  const report = await writeSweepOutputs(
+    outDir,
+    file,
+    grid,
+    varies.map((v) => v.path),
+    outcome,
+  );
+  process.stdout.write(`sweep: ${join(outDir, 'sweep.csv')}\nreport: ${report}\n`);
+  if (outcome.failures.length > 0) throw failuresError(outcome, outDir);
+}
+
+export async function experimentCommand(
+  file: string,
+  scenario: Scenario,
+  configs: ConfigName[],
+  traffics: string[],
+  flags: ExperimentFlags,
+): Promise<void> {
+  const grid = { configs, traffics, seeds: seedsOf(flags) };
+  const outDir = flags.out ?? join('runs', `${scenario.name}-experiment`);
+  const outcome = await runGrid(file, scenario, grid, flags, outDir);
+  if (!outcome) return;
   const { analysis, reportFile } = await writeExperimentOutputs(
     outDir,
     file,
@@ -182,11 +241,5 @@ export async function experimentCommand(
     lines.push([config.padEnd(14), ...cells].join(''));
   }
   process.stdout.write(`${lines.join('\n')}\n\nreport: ${reportFile}\n`);
-  if (outcome.failures.length > 0) {
-    throw new UserError(
-      `${outcome.failures.length} of ${total} runs failed (listed in ${join(outDir, 'failures.jsonl')} and the report):\n${outcome.failures
-        .map((f) => `  - ${f.job.id}: ${f.message}`)
-        .join('\n')}`,
-    );
-  }
+  if (outcome.failures.length > 0) throw failuresError(outcome, outDir);
 }

@@ -20,6 +20,8 @@ import {
   experimentCommand,
   parsePositive,
   parseSeedList,
+  type SweepFlags,
+  sweepCommand,
 } from './experiment.js';
 import { formatSummary } from './format.js';
 
@@ -262,6 +264,33 @@ export function buildProgram(): Command {
       const scenario = loadScenarioFile(file);
       const traffics = chooseLevels(scenario, flags.traffic, file);
       await experimentCommand(file, scenario, configs, traffics, flags);
+    });
+
+  program
+    .command('sweep')
+    .description(
+      'Vary scenario parameters over a grid (× configurations × seeds) and report each metric against each parameter.',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option(
+      '--vary <PATH=V1,V2,...>',
+      'a parameter path and its values, e.g. guidance.llm.latency.medianSeconds=0.1,2,20 (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('-c, --configs <names>', `configurations: comma-separated, or 'all'`, 'all')
+    .option('-t, --traffic <levels>', "traffic levels: comma-separated, or 'all'", 'normal')
+    .option('-n, --seeds <n>', 'seeds 1..n (default 10)', parsePositive)
+    .option('--seed-list <seeds>', 'explicit seeds, comma-separated', parseSeedList)
+    .option('-w, --workers <n>', 'worker threads (default: one per CPU)', parsePositive)
+    .option('-o, --out <dir>', 'sweep directory (default runs/<scenario>-sweep)')
+    .option('--resume', 'finish an interrupted sweep in --out: skip the runs already done')
+    .option('--no-progress', 'no progress output')
+    .action(async (file: string, flags: SweepFlags) => {
+      const configs = chooseConfigs(flags.configs);
+      const scenario = loadScenarioFile(file);
+      const traffics = chooseLevels(scenario, flags.traffic, file);
+      await sweepCommand(file, scenario, configs, traffics, flags);
     });
 
   program

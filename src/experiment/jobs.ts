@@ -12,11 +12,25 @@ import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export interface Job {
-  /** `<config>/<traffic>/seed-<n>`: unique within an experiment, and its run directory. */
+  /**
+   * `[<variant>/]<config>/<traffic>/seed-<n>`: unique within an experiment, and its run
+   * directory. The variant part appears only in sweeps.
+   */
   readonly id: string;
+  /** Index of the sweep variant (0 in a plain experiment). */
+  readonly variant: number;
   readonly config: ConfigName;
   readonly traffic: string;
   readonly seed: number;
+}
+
+/** One scenario the grid runs: the base scenario, or a sweep's variant of it. */
+export interface Variant {
+  /** Directory name of the variant's runs (empty in a plain experiment). */
+  readonly key: string;
+  readonly scenario: Scenario;
+  /** The varied parameters' values, by path (empty in a plain experiment). */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /** What a worker needs to run a job (structured-clone safe). */
@@ -34,23 +48,33 @@ export interface GridSpec {
   readonly seeds: readonly number[];
 }
 
-export const jobId = (config: string, traffic: string, seed: number): string =>
-  `${config}/${traffic}/seed-${seed}`;
+export const jobId = (variant: string, config: string, traffic: string, seed: number): string =>
+  `${variant ? `${variant}/` : ''}${config}/${traffic}/seed-${seed}`;
 
-/** Every job of the grid, configuration-major, then traffic, then seed. */
-export function gridJobs(grid: GridSpec): Job[] {
-  return grid.configs.flatMap((config) =>
-    grid.traffics.flatMap((traffic) =>
-      grid.seeds.map((seed) => ({ id: jobId(config, traffic, seed), config, traffic, seed })),
+/** Every job of the grid: variant-major, then configuration, traffic, seed. */
+export function gridJobs(grid: GridSpec, variants: readonly Variant[]): Job[] {
+  return variants.flatMap((v, variant) =>
+    grid.configs.flatMap((config) =>
+      grid.traffics.flatMap((traffic) =>
+        grid.seeds.map((seed) => ({
+          id: jobId(v.key, config, traffic, seed),
+          variant,
+          config,
+          traffic,
+          seed,
+        })),
+      ),
     ),
   );
 }
 
 export const jobDir = (outDir: string, job: Job): string => join(outDir, 'runs', job.id);
 
-/** A short content hash of the scenario: experiments resume only on the very same scenario. */
-export function scenarioHash(scenario: Scenario): string {
-  return createHash('sha256').update(JSON.stringify(scenario)).digest('hex').slice(0, 16);
+/** A short content hash of the scenarios: experiments resume only on the very same ones. */
+export function scenarioHash(scenarios: readonly Scenario[]): string {
+  const hash = createHash('sha256');
+  for (const s of scenarios) hash.update(JSON.stringify(s));
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** The job's summary if it finished (its summary.json exists and names this job), else null. */

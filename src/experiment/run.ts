@@ -21,12 +21,15 @@ import {
   type JobTask,
   jobDir,
   scenarioHash,
+  type Variant,
 } from './jobs.js';
 
 export const EXPERIMENT_FORMAT = 'aura-sim/experiment@1';
 
 export interface ExperimentOptions {
   readonly scenario: Scenario;
+  /** A sweep's variants of the scenario (default: the scenario alone). */
+  readonly variants?: readonly Variant[];
   readonly scenarioFile: string;
   readonly grid: GridSpec;
   readonly outDir: string;
@@ -54,11 +57,14 @@ export interface JobFailure {
 export interface ExperimentOutcome {
   /** Summaries of the finished jobs, in grid order. */
   readonly summaries: Summary[];
+  /** The same, with their jobs. */
+  readonly finished: { readonly job: Job; readonly summary: Summary }[];
   readonly failures: JobFailure[];
   /** Jobs found finished on disk and not run again. */
   readonly skipped: number;
   readonly interrupted: boolean;
   readonly jobs: Job[];
+  readonly variants: readonly Variant[];
 }
 
 interface Manifest {
@@ -71,9 +77,9 @@ interface Manifest {
 }
 
 /** Checks (or creates) `experiment.json`: a resumed experiment must run the same scenario. */
-function prepareOutDir(opts: ExperimentOptions): void {
+function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): void {
   const file = join(opts.outDir, 'experiment.json');
-  const hash = scenarioHash(opts.scenario);
+  const hash = scenarioHash(variants.map((v) => v.scenario));
   if (existsSync(file)) {
     if (!opts.resume) {
       throw new UserError(
@@ -105,8 +111,9 @@ function prepareOutDir(opts: ExperimentOptions): void {
 }
 
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
-  prepareOutDir(opts);
-  const jobs = gridJobs(opts.grid);
+  const variants = opts.variants ?? [{ key: '', scenario: opts.scenario, values: {} }];
+  prepareOutDir(opts, variants);
+  const jobs = gridJobs(opts.grid, variants);
   const summaries = new Map<string, Summary>();
   const failures: JobFailure[] = [];
   let done = 0;
@@ -133,7 +140,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         pending.map(async (job) => {
           const task: JobTask = {
             job,
-            scenario: opts.scenario,
+            scenario: variants[job.variant]!.scenario,
             dir: resolve(jobDir(opts.outDir, job)),
             playbookFile: opts.playbookFile,
           };
@@ -162,9 +169,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   failures.sort((a, b) => order.get(a.job.id)! - order.get(b.job.id)!);
   return {
     summaries: jobs.flatMap((j) => summaries.get(j.id) ?? []),
+    finished: jobs.flatMap((job) => {
+      const summary = summaries.get(job.id);
+      return summary ? [{ job, summary }] : [];
+    }),
     failures,
     skipped,
     interrupted,
     jobs,
+    variants,
   };
 }
