@@ -97,7 +97,7 @@ describe('sweep parameters', () => {
       /agent\.alpha: Invalid input: expected number, received string/,
     );
     expect(bad('traffic.sources[5].arrivalRate=1')).toContain(
-      'traffic.sources[5] does not exist (the list is shorter)',
+      'traffic.sources[5] does not exist in the scenario',
     );
     expect(bad('agent.alpha.x=1')).toContain('agent.alpha does not exist in the scenario');
     expect(
