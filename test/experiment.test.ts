@@ -50,6 +50,7 @@ describe('aura experiment', () => {
     const one = aura('experiment', scenario, ...grid, '--workers', '1', '--out', join(dir, 'one'));
     expect(one.status).toBe(0);
     expect(one.stdout).toMatch(/dropped requests \(median\) — rural/);
+    expect(one.stderr).not.toMatch(/Warning/); // e.g. no MaxListenersExceededWarning with many runs
     expect(one.stdout).toContain(`report: ${join(dir, 'one', 'report.md')}`);
     const two = aura('experiment', scenario, ...grid, '--workers', '2', '--out', join(dir, 'two'));
     expect(two.status).toBe(0);

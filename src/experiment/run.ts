@@ -5,6 +5,7 @@
  * `resume` and runs only the jobs whose `summary.json` is missing. Results are the same whatever
  * the number of workers: each job depends only on the scenario, its cell and its seed.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
@@ -129,6 +130,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     } else pending.push(job);
   }
   let interrupted = false;
+  // Every queued task listens to the abort signal: more than Node's default of 10.
+  if (opts.signal) setMaxListeners(pending.length + 10, opts.signal);
   if (pending.length > 0) {
     const pool = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
