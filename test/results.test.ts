@@ -89,6 +89,10 @@ describe('experiment analysis', () => {
     expect(missing[0]).toBe('not testable');
   });
 
+  it('writes every column any row has', () => {
+    expect(toCsv([{ a: 1 }, { a: 2, b: 'x' }, { b: 'y' }])).toBe('a,b\n1,\n2,x\n,y\n');
+  });
+
   it('writes one flat row per run', () => {
     const rows = runs({ low: 1, normal: 1, high: 1 }).slice(0, 2).map(resultRow);
     expect(toCsv(rows).split('\n')[0]).toBe(

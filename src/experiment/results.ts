@@ -41,10 +41,13 @@ export function resultRow(s: Summary): Row {
   return row;
 }
 
-/** CSV of rows with the columns of the first row (ids and numbers only: nothing to quote). */
+/**
+ * CSV of rows with every column any row has, in first-seen order (a marl-only row lacks the
+ * guidance columns; they stay empty). Ids and numbers only: nothing to quote.
+ */
 export function toCsv(rows: readonly Row[]): string {
   if (rows.length === 0) return '';
-  const cols = Object.keys(rows[0]!);
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: string | number | null | undefined) =>
     v === null || v === undefined ? '' : String(v);
   return `${[cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
