@@ -126,7 +126,9 @@ export async function writeSweepOutputs(
       }
       if (chartRows.length === 0) continue;
       const file = `plots/${metric.key}-vs-${path.replace(/[^\w.-]+/g, '_')}.svg`;
-      const xTitle = numeric ? path : `${path} (${values.map(label).join(' | ')})`;
+      // The path's last two parts keep the axis title short enough for a facet.
+      const short = path.split('.').slice(-2).join('.');
+      const xTitle = numeric ? short : `${short} (${values.map(label).join(' | ')})`;
       const svg = await lineChart({
         title: `${metric.label} against ${path}`,
         xTitle,

@@ -272,7 +272,8 @@ export async function lineChart(
     mark: { type: 'line', strokeWidth: 1.75 },
     encoding: {
       x,
-      y: { field: 'y', type: 'quantitative', title: options.yTitle },
+      // Not from zero: a line chart is read for its changes.
+      y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
       color,
       // Explicit order so points join by x even if the caller's rows are unsorted.
       order: { field: 'x', type: 'quantitative' },
@@ -282,7 +283,7 @@ export async function lineChart(
     mark: { type: 'area', opacity: 0.18, aria: false },
     encoding: {
       x,
-      y: { field: 'lo', type: 'quantitative', title: options.yTitle },
+      y: { field: 'lo', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
       y2: { field: 'hi' },
       // Literal colours, no scale: a shared `color` scale would put the band's faint swatches in
       // the legend, and Vega-Lite drops the whole merged legend if one layer says `legend: null`.
@@ -298,6 +299,8 @@ export async function lineChart(
       height: FACET_HEIGHT,
       layer: hasBand ? [band, line] : [line],
     },
+    // Each facet its own y range: traffic levels differ by far more than the lines within one.
+    resolve: { scale: { y: 'independent' } },
     config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'bottom' } },
   };
   return renderVegaLite(spec, render);
