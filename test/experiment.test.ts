@@ -84,7 +84,7 @@ describe('aura experiment', () => {
       /\*\*(reproduced|partly reproduced|not reproduced)\*\* — LLM-guided configurations cut/,
     );
     expect(report).toContain('![Dropped requests per agent');
-    expect(JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8'))).toHaveLength(5);
+    expect(JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8'))).toHaveLength(6);
   }, 120_000);
 
   it('resumes: only missing runs are run again; a changed scenario or a reused directory is refused', () => {
@@ -125,10 +125,35 @@ describe('aura experiment', () => {
     const dir = tmp();
     const scenario = shortScenario(dir);
     const out = join(dir, 'exp');
+    const grid = [
+      '--configs',
+      'marl-only,guided',
+      '--traffic',
+      'low',
+      '--seeds',
+      '2',
+      '--no-progress',
+      '--out',
+      out,
+    ];
+    expect(aura('experiment', scenario, ...grid).status).toBe(0);
     // A file where one run's directory should go: that run cannot write its results.
-    mkdirSync(join(out, 'runs', 'guided', 'low'), { recursive: true });
+    rmSync(join(out, 'runs', 'guided', 'low', 'seed-1'), { recursive: true });
     writeFileSync(join(out, 'runs', 'guided', 'low', 'seed-1'), 'in the way');
-    const res = aura(
+    const res = aura('experiment', scenario, ...grid, '--resume');
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/1 of 4 runs failed[\s\S]*guided\/low\/seed-1/);
+    expect(Object.keys(summaries(out)).sort()).toEqual([
+      'guided/low/seed-2',
+      'marl-only/low/seed-1',
+      'marl-only/low/seed-2',
+    ]);
+    const failures = readFileSync(join(out, 'failures.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(failures[0]!)).toMatchObject({ config: 'guided', traffic: 'low', seed: 1 });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Failed runs');
+    // Clear the obstruction and resume: the run completes and the stale failure list goes.
+    rmSync(join(out, 'runs', 'guided', 'low', 'seed-1'));
+    const again = aura(
       'experiment',
       scenario,
       '--configs',
@@ -140,17 +165,51 @@ describe('aura experiment', () => {
       '--no-progress',
       '--out',
       out,
+      '--resume',
     );
-    expect(res.status).toBe(2);
-    expect(res.stderr).toMatch(/1 of 4 runs failed[\s\S]*guided\/low\/seed-1/);
-    expect(Object.keys(summaries(out)).sort()).toEqual([
-      'guided/low/seed-2',
-      'marl-only/low/seed-1',
-      'marl-only/low/seed-2',
-    ]);
-    const failures = readFileSync(join(out, 'failures.jsonl'), 'utf8').trim().split('\n');
-    expect(JSON.parse(failures[0]!)).toMatchObject({ config: 'guided', traffic: 'low', seed: 1 });
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Failed runs');
+    expect(again.status).toBe(0);
+    expect(existsSync(join(out, 'failures.jsonl'))).toBe(false);
+    expect(Object.keys(summaries(out))).toHaveLength(4);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).not.toContain('## Failed runs');
+  }, 120_000);
+
+  it('reruns on resume what another build made, and refuses run directories it did not create', () => {
+    const dir = tmp();
+    const scenario = shortScenario(dir);
+    const out = join(dir, 'exp');
+    const grid = [
+      '--configs',
+      'marl-only',
+      '--traffic',
+      'low',
+      '--seeds',
+      '2',
+      '--no-progress',
+      '--out',
+      out,
+    ];
+    expect(aura('experiment', scenario, ...grid).status).toBe(0);
+    const jobFile = join(out, 'runs', 'marl-only', 'low', 'seed-1', 'job.json');
+    const made = JSON.parse(readFileSync(jobFile, 'utf8'));
+    writeFileSync(jobFile, JSON.stringify({ ...made, fingerprint: 'older-build' }));
+    const resumed = aura('experiment', scenario, ...grid, '--resume');
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toContain(
+      'note: 1 finished run was made by another build of aura-sim: running it again',
+    );
+    expect(resumed.stderr).toContain('resumed: 1 finished runs reused');
+    expect(JSON.parse(readFileSync(jobFile, 'utf8')).fingerprint).toBe(made.fingerprint);
+
+    const stray = join(dir, 'stray');
+    mkdirSync(join(stray, 'runs'), { recursive: true });
+    const refused = aura('experiment', scenario, ...grid.slice(0, -1), stray, '--resume');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('holds runs but no experiment.json');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const notDir = aura('experiment', scenario, ...grid.slice(0, -1), file);
+    expect(notDir.status).toBe(2);
+    expect(notDir.stderr).toContain('is a file, not a directory');
   }, 120_000);
 
   it('Ctrl-C stops the pool, keeps finished runs, and --resume completes the grid', async () => {

@@ -54,21 +54,36 @@ const duration = (ms: number) => {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 };
 
-/** Progress on stderr: a bar with ETA on a terminal, else a line every 10% or 10 seconds. */
+/**
+ * Progress on stderr: a bar with ETA on a terminal, else a line every 10% or 10 seconds. Runs
+ * reused on resume count as done but not in the rate the ETA is computed from.
+ */
 function progressReporter(total: number, enabled: boolean) {
-  const started = Date.now();
+  let started = Date.now();
   let failed = 0;
+  let reused = 0;
+  const eta = (done: number, now: number) => {
+    const ran = done - reused;
+    return ran > 0 ? ((now - started) / ran) * (total - done) : 0;
+  };
   if (enabled && process.stderr.isTTY) {
     const bar = new SingleBar({
       stream: process.stderr,
-      format: 'experiment [{bar}] {value}/{total} runs | {failed} failed | ETA {eta_formatted}',
+      format: 'runs [{bar}] {value}/{total} | {failed} failed | ETA {eta}',
       hideCursor: true,
     });
-    bar.start(total, 0, { failed });
+    bar.start(total, 0, { failed, eta: '–' });
     return {
       onJob: (e: JobEvent) => {
         if (e.status === 'failed') failed++;
-        bar.update(e.done, { failed });
+        if (e.status === 'skipped') {
+          reused++;
+          started = Date.now();
+        }
+        bar.update(e.done, {
+          failed,
+          eta: e.done < total ? duration(eta(e.done, Date.now())) : '0s',
+        });
       },
       stop: () => bar.stop(),
     };
@@ -77,6 +92,12 @@ function progressReporter(total: number, enabled: boolean) {
   let lastShare = 0;
   return {
     onJob: (e: JobEvent) => {
+      if (e.status === 'skipped') {
+        reused++;
+        started = Date.now();
+        lastShare = e.done / total;
+        return; // reported once, in the summary line
+      }
       if (e.status === 'failed') {
         failed++;
         process.stderr.write(`run ${e.job.id} failed: ${e.message}\n`);
@@ -86,9 +107,8 @@ function progressReporter(total: number, enabled: boolean) {
       if (e.done < total && share - lastShare < 0.1 && now - lastAt < 10_000) return;
       lastAt = now;
       lastShare = share;
-      const eta = e.done > 0 ? ((now - started) / e.done) * (total - e.done) : 0;
       process.stderr.write(
-        `[${String(e.done).padStart(String(total).length)}/${total}] ${(100 * share).toFixed(0)}% of runs done, ${failed} failed${e.done < total ? `, ETA ${duration(eta)}` : `, ${duration(now - started)}`}\n`,
+        `[${String(e.done).padStart(String(total).length)}/${total}] ${(100 * share).toFixed(0)}% of runs done, ${failed} failed${e.done < total ? `, ETA ${duration(eta(e.done, now))}` : `, ${duration(now - started)}`}\n`,
       );
     },
     stop: () => {},
@@ -107,8 +127,9 @@ async function runGrid(
   const workers = flags.workers ?? Math.max(1, availableParallelism());
   const settings = variants?.length ?? 1;
   const total = settings * grid.configs.length * grid.traffics.length * grid.seeds.length;
+  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
   process.stderr.write(
-    `${variants ? `sweep: ${settings} settings × ` : 'experiment: '}${grid.configs.length} configurations × ${grid.traffics.length} traffic levels × ${grid.seeds.length} seeds = ${total} runs on ${workers} worker${workers === 1 ? '' : 's'} → ${outDir}\n`,
+    `${variants ? `sweep: ${n(settings, 'setting')} × ` : 'experiment: '}${n(grid.configs.length, 'configuration')} × ${n(grid.traffics.length, 'traffic level')} × ${n(grid.seeds.length, 'seed')} = ${n(total, 'run')} on ${n(Math.min(workers, total), 'worker')} → ${outDir}\n`,
   );
   const progress = progressReporter(total, flags.progress);
   const abort = new AbortController();
@@ -126,6 +147,7 @@ async function runGrid(
       resume: flags.resume ?? false,
       signal: abort.signal,
       onJob: progress.onJob,
+      onNotice: (message) => process.stderr.write(`note: ${message}\n`),
     });
   } finally {
     progress.stop();

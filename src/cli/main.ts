@@ -60,13 +60,13 @@ function chooseLevels(scenario: Scenario, value: string, file: string): string[]
 }
 
 /** The configurations a `--config` value names ('all', one, or a comma-separated list). */
-function chooseConfigs(value: string): ConfigName[] {
+function chooseConfigs(value: string, flag = '--config'): ConfigName[] {
   const names =
     value === 'all' ? [...CONFIGS] : [...new Set(value.split(',').map((s) => s.trim()))];
   for (const name of names) {
     if (!(CONFIGS as readonly string[]).includes(name)) {
       throw new UserError(
-        `--config: unknown configuration '${name}' (configurations: ${CONFIGS.join(', ')}, or 'all')`,
+        `${flag}: unknown configuration '${name}' (configurations: ${CONFIGS.join(', ')}, or 'all')`,
       );
     }
   }
@@ -260,7 +260,7 @@ export function buildProgram(): Command {
     )
     .option('--no-progress', 'no progress output')
     .action(async (file: string, flags: ExperimentFlags) => {
-      const configs = chooseConfigs(flags.configs);
+      const configs = chooseConfigs(flags.configs, '--configs');
       const scenario = loadScenarioFile(file);
       const traffics = chooseLevels(scenario, flags.traffic, file);
       await experimentCommand(file, scenario, configs, traffics, flags);
@@ -287,7 +287,7 @@ export function buildProgram(): Command {
     .option('--resume', 'finish an interrupted sweep in --out: skip the runs already done')
     .option('--no-progress', 'no progress output')
     .action(async (file: string, flags: SweepFlags) => {
-      const configs = chooseConfigs(flags.configs);
+      const configs = chooseConfigs(flags.configs, '--configs');
       const scenario = loadScenarioFile(file);
       const traffics = chooseLevels(scenario, flags.traffic, file);
       await sweepCommand(file, scenario, configs, traffics, flags);

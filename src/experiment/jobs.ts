@@ -6,8 +6,9 @@
  * job as finished.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -37,6 +38,8 @@ export interface Variant {
 export interface JobTask {
   readonly job: Job;
   readonly scenario: Scenario;
+  /** Identifies what produced the run (scenario contents and code); kept in `job.json`. */
+  readonly fingerprint: string;
   /** Absolute run directory of the job. */
   readonly dir: string;
   readonly playbookFile?: string;
@@ -77,14 +80,53 @@ export function scenarioHash(scenarios: readonly Scenario[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The job's summary if it finished (its summary.json exists and names this job), else null. */
-export function finishedSummary(outDir: string, job: Job): unknown {
-  const file = join(jobDir(outDir, job), 'summary.json');
-  if (!existsSync(file)) return null;
+let codeHash: string | undefined;
+
+/**
+ * A digest of the code that runs jobs (every file of the compiled package, or of the sources in
+ * development): a run made by another build is not reused on resume.
+ */
+export function codeFingerprint(): string {
+  if (codeHash !== undefined) return codeHash;
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..'); // src/ or dist/src/
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) {
+        hash.update(name).update(readFileSync(path));
+      }
+    }
+  };
+  walk(root);
+  codeHash = hash.digest('hex').slice(0, 16);
+  return codeHash;
+}
+
+/** What a finished run records about its making: the job and the fingerprint. */
+export const JOB_FILE = 'job.json';
+
+export type Finished =
+  | { readonly state: 'done'; readonly summary: unknown }
+  | { readonly state: 'missing' }
+  | { readonly state: 'foreign' }; // made by another scenario or build: run again
+
+/**
+ * Whether the job finished in `outDir` under this `fingerprint`: its `job.json` matches and its
+ * summary.json (written last) exists and names the job.
+ */
+export function finishedSummary(outDir: string, job: Job, fingerprint: string): Finished {
+  const dir = jobDir(outDir, job);
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file)) return { state: 'missing' };
   try {
+    const made = JSON.parse(readFileSync(join(dir, JOB_FILE), 'utf8'));
+    if (made.fingerprint !== fingerprint) return { state: 'foreign' };
     const s = JSON.parse(readFileSync(file, 'utf8'));
-    return s.config === job.config && s.traffic === job.traffic && s.seed === job.seed ? s : null;
+    const same = s.config === job.config && s.traffic === job.traffic && s.seed === job.seed;
+    return same ? { state: 'done', summary: s } : { state: 'foreign' };
   } catch {
-    return null; // unreadable: run it again
+    return { state: 'missing' }; // unreadable or without job.json: run it again
   }
 }

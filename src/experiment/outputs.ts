@@ -3,7 +3,7 @@
  * (one row per job), `table.csv` (the Figure-2 table), `stats.json`, `failures.jsonl` (if any),
  * `plots/*.svg` and `report.md`. Every file is written atomically.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkClaims } from '../report/claims.js';
 import { boxPlot, lineChart, type PointRow } from '../report/plots.js';
@@ -72,6 +72,19 @@ function trustRows(outDir: string, outcome: ExperimentOutcome, summaries: readon
   return rows;
 }
 
+/** `failures.jsonl` lists the failed runs; without failures it must not exist (a stale one would lie). */
+export function writeFailures(outDir: string, outcome: ExperimentOutcome): void {
+  const file = join(outDir, 'failures.jsonl');
+  if (outcome.failures.length === 0) {
+    rmSync(file, { force: true });
+    return;
+  }
+  writeFileAtomic(
+    file,
+    outcome.failures.map((f) => `${JSON.stringify({ ...f.job, message: f.message })}\n`).join(''),
+  );
+}
+
 export async function writeExperimentOutputs(
   outDir: string,
   scenarioFile: string,
@@ -87,12 +100,7 @@ export async function writeExperimentOutputs(
     join(outDir, 'results.jsonl'),
     rows.map((r) => `${JSON.stringify(r)}\n`).join(''),
   );
-  if (outcome.failures.length > 0) {
-    writeFileAtomic(
-      join(outDir, 'failures.jsonl'),
-      outcome.failures.map((f) => `${JSON.stringify({ ...f.job, message: f.message })}\n`).join(''),
-    );
-  }
+  writeFailures(outDir, outcome);
   const analysis = analyse(summaries, grid, options);
   writeFileAtomic(
     join(outDir, 'table.csv'),
@@ -203,6 +211,7 @@ export async function writeExperimentOutputs(
       plots: plots.map(({ file, caption }) => ({ file, caption })),
       failures: outcome.failures.map((f) => ({ id: f.job.id, message: f.message })),
       jobs: summaries.length,
+      allPairs: options.allPairs,
     }),
   );
   writeFileAtomic(join(outDir, 'claims.json'), json(claims));

@@ -6,7 +6,7 @@
  * the number of workers: each job depends only on the scenario, its cell and its seed.
  */
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { UserError } from '../errors.js';
@@ -15,6 +15,7 @@ import type { Summary } from '../run/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import {
+  codeFingerprint,
   finishedSummary,
   type GridSpec,
   gridJobs,
@@ -40,6 +41,8 @@ export interface ExperimentOptions {
   /** Aborting stops the pool; finished jobs stay on disk for `resume`. */
   readonly signal?: AbortSignal;
   readonly onJob?: (event: JobEvent) => void;
+  /** Things the user should know before the runs start (a changed grid, runs made by another build). */
+  readonly onNotice?: (message: string) => void;
 }
 
 export interface JobEvent {
@@ -78,9 +81,13 @@ interface Manifest {
 }
 
 /** Checks (or creates) `experiment.json`: a resumed experiment must run the same scenario. */
-function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): void {
+function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): string[] {
+  const notices: string[] = [];
   const file = join(opts.outDir, 'experiment.json');
   const hash = scenarioHash(variants.map((v) => v.scenario));
+  if (existsSync(opts.outDir) && !statSync(opts.outDir).isDirectory()) {
+    throw new UserError(`--out ${opts.outDir} is a file, not a directory`);
+  }
   if (existsSync(file)) {
     if (!opts.resume) {
       throw new UserError(
@@ -98,6 +105,15 @@ function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): v
         `${opts.outDir}: the experiment there ran scenario '${old.scenario}' (${old.scenarioFile}) with different contents; resume it with the same scenario, or choose another --out`,
       );
     }
+    if (JSON.stringify(old.grid) !== JSON.stringify(opts.grid)) {
+      notices.push(
+        `the grid differs from the one recorded in ${file}; the results will cover this command's grid`,
+      );
+    }
+  } else if (existsSync(join(opts.outDir, 'runs'))) {
+    throw new UserError(
+      `${opts.outDir} holds runs but no experiment.json: it is not an experiment this command can resume; choose another --out`,
+    );
   }
   mkdirSync(opts.outDir, { recursive: true });
   const manifest: Manifest = {
@@ -109,26 +125,39 @@ function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): v
     version: VERSION,
   };
   writeFileAtomic(file, json(manifest));
+  return notices;
 }
 
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
   const variants = opts.variants ?? [{ key: '', scenario: opts.scenario, values: {} }];
-  prepareOutDir(opts, variants);
+  const notices = prepareOutDir(opts, variants);
   const jobs = gridJobs(opts.grid, variants);
+  const code = codeFingerprint();
+  const fingerprints = variants.map((v) => `${scenarioHash([v.scenario])}-${code}`);
+  let foreign = 0;
   const summaries = new Map<string, Summary>();
   const failures: JobFailure[] = [];
   let done = 0;
   let skipped = 0;
   const pending: Job[] = [];
   for (const job of jobs) {
-    const finished = opts.resume ? finishedSummary(opts.outDir, job) : null;
-    if (finished) {
-      summaries.set(job.id, finished as Summary);
+    const finished = opts.resume
+      ? finishedSummary(opts.outDir, job, fingerprints[job.variant]!)
+      : ({ state: 'missing' } as const);
+    if (finished.state === 'foreign') foreign++;
+    if (finished.state === 'done') {
+      summaries.set(job.id, finished.summary as Summary);
       done++;
       skipped++;
       opts.onJob?.({ job, status: 'skipped', done, total: jobs.length });
     } else pending.push(job);
   }
+  if (foreign > 0) {
+    notices.push(
+      `${foreign} finished run${foreign === 1 ? ' was' : 's were'} made by another build of aura-sim: running ${foreign === 1 ? 'it' : 'them'} again`,
+    );
+  }
+  for (const n of notices) opts.onNotice?.(n);
   let interrupted = false;
   // Every queued task listens to the abort signal: more than Node's default of 10.
   if (opts.signal) setMaxListeners(pending.length + 10, opts.signal);
@@ -145,6 +174,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
             job,
             scenario: variants[job.variant]!.scenario,
             dir: resolve(jobDir(opts.outDir, job)),
+            fingerprint: fingerprints[job.variant]!,
             playbookFile: opts.playbookFile,
           };
           try {

@@ -12,6 +12,7 @@ import { json, writeFileAtomic } from '../run/runDir.js';
 import type { Summary } from '../run/summary.js';
 import { describe, kruskalWallis, significanceStars } from '../stats/index.js';
 import type { Job, Variant } from './jobs.js';
+import { writeFailures } from './outputs.js';
 import { type Row, resultRow, toCsv } from './results.js';
 import type { ExperimentOutcome } from './run.js';
 
@@ -80,12 +81,7 @@ export async function writeSweepOutputs(
   const { finished, variants } = outcome;
   const rows = finished.map(({ job, summary }) => sweepRow(variants[job.variant]!, summary));
   writeFileAtomic(join(outDir, 'sweep.csv'), toCsv(rows));
-  if (outcome.failures.length > 0) {
-    writeFileAtomic(
-      join(outDir, 'failures.jsonl'),
-      outcome.failures.map((f) => `${JSON.stringify({ ...f.job, message: f.message })}\n`).join(''),
-    );
-  }
+  writeFailures(outDir, outcome);
   const configs = grid.configs.filter((c) => finished.some((f) => f.job.config === c));
   const traffics = grid.traffics.filter((t) => finished.some((f) => f.job.traffic === t));
   mkdirSync(join(outDir, 'plots'), { recursive: true });

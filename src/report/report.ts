@@ -17,6 +17,8 @@ export interface ReportInput {
   readonly plots: readonly { file: string; caption: string }[];
   readonly failures: readonly { id: string; message: string }[];
   readonly jobs: number;
+  /** Dunn's test on every pair, not only against marl-only. */
+  readonly allPairs?: boolean;
 }
 
 const num = (x: number, digits = 1) =>
@@ -87,7 +89,7 @@ export function renderReport(r: ReportInput): string {
     ...figureTable(a),
     '## Statistics',
     '',
-    'Kruskal–Wallis test across configurations for each agent and traffic level (tie-corrected; ε² effect size), then Dunn’s test of each configuration against `marl-only` with Holm correction (tie-corrected z, two-sided; r = |z|/√N). Stars: * p < .05, ** p < .01, *** p < .001 (adjusted). The LLM usage rate is not tested: it is 0 in `marl-only` by construction.',
+    `Kruskal–Wallis test across configurations for each agent and traffic level (tie-corrected; ε² effect size), then Dunn’s test ${r.allPairs ? 'on every pair of configurations' : 'of each configuration against `marl-only`'} with Holm correction within each row (tie-corrected z, positive when the first-named configuration ranks higher; two-sided; r = |z|/√N). Stars: * p < .05, ** p < .01, *** p < .001 (adjusted). The LLM usage rate is not tested: it is 0 in \`marl-only\` by construction.`,
     '',
     ...statsTable(a),
     '',
