@@ -15,6 +15,8 @@ export interface ArrivalProcessInput {
   readonly rng: Rng;
   readonly windowSteps: number;
   readonly stepMs: number;
+  /** Steps per episode: traffic profiles restart with every episode. */
+  readonly episodeSteps: number;
 }
 
 export interface ArrivalProcessContext extends ArrivalProcessInput {
@@ -44,6 +46,7 @@ export const arrivalProcessMachine = setup({
         context.cells,
         context.nextStep,
         context.nextStep + context.windowSteps,
+        context.episodeSteps,
       ),
       nextStep: context.nextStep + context.windowSteps,
     })),

@@ -63,6 +63,7 @@ export const baseStationMachine = setup({
               rng,
               windowSteps: config.windowSteps,
               stepMs: config.stepMs,
+              episodeSteps: config.stepsPerEpisode,
             },
           });
         }),

@@ -68,6 +68,7 @@ const begin = (sim: Sim, phase: Phase, episode: number): void => {
       config.cells,
       world.step,
       world.episodeEnd,
+      config.stepsPerEpisode,
     );
     sim.offered[source.cellIndex]! += arrivals.length;
     enqueueArrivals(world, s, arrivals);
@@ -268,7 +269,14 @@ describe('episodes', () => {
     const config = model();
     const sim = setUp(config, 11);
     config.sources.forEach((source, s) => {
-      const early = generateArrivals(sim.arrivalRngs[s]!, source, config.cells, 0, 50);
+      const early = generateArrivals(
+        sim.arrivalRngs[s]!,
+        source,
+        config.cells,
+        0,
+        50,
+        config.stepsPerEpisode,
+      );
       expect(early.length).toBeGreaterThan(0);
       enqueueArrivals(sim.world, s, early);
     });

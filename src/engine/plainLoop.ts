@@ -45,6 +45,7 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
               config.cells,
               nextWindow,
               nextWindow + config.windowSteps,
+              config.stepsPerEpisode,
             );
             enqueueArrivals(world, s, arrivals);
           });

@@ -38,18 +38,27 @@ export function drawUser(
   };
 }
 
-/** Arrivals of one source for global steps [fromStep, toStep). */
+/**
+ * Arrivals of one source for global steps [fromStep, toStep): Poisson with the source's rate
+ * (times its profile at each step of the episode), or the exact counts of its trace.
+ */
 export function generateArrivals(
   rng: Rng,
   source: SourceConfig,
   cells: readonly CellConfig[],
   fromStep: number,
   toStep: number,
+  episodeSteps: number,
 ): Arrival[] {
   const cell = cells[source.cellIndex]!;
   const out: Arrival[] = [];
+  const { multipliers, trace } = source;
   for (let step = fromStep; step < toStep; step++) {
-    const n = rng.poisson(source.ratePerStep);
+    // Episodes follow one another on the global step axis: the profile restarts with each.
+    const t = step % episodeSteps;
+    const n = trace
+      ? (trace[t] ?? 0)
+      : rng.poisson(multipliers ? source.ratePerStep * multipliers[t]! : source.ratePerStep);
     for (let k = 0; k < n; k++) {
       out.push(drawUser(rng, cell, cells, step, source.meanHoldingSteps));
     }

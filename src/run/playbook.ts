@@ -37,7 +37,7 @@ export type PlaybookEntry = z.infer<typeof EntrySchema>;
 /** Offered load per cell id (see the header). */
 export function offeredLoad(config: ModelConfig): Record<string, number> {
   const load = config.cells.map(() => 0);
-  for (const s of config.sources) load[s.cellIndex]! += s.ratePerStep * s.meanHoldingSteps;
+  for (const s of config.sources) load[s.cellIndex]! += s.meanRatePerStep * s.meanHoldingSteps;
   return Object.fromEntries(
     config.cells.map((c, i) => [c.id, Math.round((load[i]! / c.capacity) * 1e6) / 1e6]),
   );

@@ -3,6 +3,7 @@
  * data plane runs on (cell presets applied, neighbour ids resolved, arrival rates scaled).
  */
 import { UserError } from '../errors.js';
+import { scaledTrace, sourceMultipliers } from '../model/profiles.js';
 import {
   type AlignmentSettings,
   type LlmSettings,
@@ -53,9 +54,15 @@ export interface CellConfig {
 export interface SourceConfig {
   readonly id: string;
   readonly cellIndex: number;
-  /** Mean arrivals per step after the traffic level's scaling. */
+  /** Mean arrivals per step after the traffic level's scaling (before profiles). */
   readonly ratePerStep: number;
   readonly meanHoldingSteps: number;
+  /** Rate multiplier per step of the episode (schedule × diurnal × flash crowds), or null: 1. */
+  readonly multipliers: Float64Array | null;
+  /** Exact arrivals per step of the episode (a replayed trace, scaled), or null: Poisson. */
+  readonly trace: Int32Array | null;
+  /** Mean arrivals per step over an episode, profiles and traces included. */
+  readonly meanRatePerStep: number;
 }
 
 export interface ModelConfig {
@@ -110,13 +117,38 @@ export function resolveModel(
       neighbours: cell.neighbours.map((n) => indexOf.get(n)!),
     };
   });
-  const sources = scenario.traffic.sources.map(
-    (s): SourceConfig => ({
+  const episodeSteps = scenario.time.stepsPerEpisode;
+  const sources = scenario.traffic.sources.map((s): SourceConfig => {
+    const ratePerStep = s.arrivalRate * level.scale;
+    const multipliers = sourceMultipliers(s, s.cell, scenario.traffic.flashCrowds, episodeSteps);
+    const trace = s.trace ? scaledTrace(s.trace.arrivals, level.scale) : null;
+    let total = 0;
+    if (trace) for (let t = 0; t < Math.min(trace.length, episodeSteps); t++) total += trace[t]!;
+    else if (multipliers) for (const m of multipliers) total += ratePerStep * m;
+    return {
       id: s.id,
       cellIndex: indexOf.get(s.cell)!,
-      ratePerStep: s.arrivalRate * level.scale,
+      ratePerStep,
       meanHoldingSteps: s.meanHoldingSteps,
-    }),
+      multipliers,
+      trace,
+      meanRatePerStep: trace || multipliers ? total / episodeSteps : ratePerStep,
+    };
+  });
+  // Flash crowds that announce themselves are external signals the planner can see ahead.
+  const stepSeconds = scenario.time.stepSeconds;
+  const announced = scenario.traffic.flashCrowds.flatMap((f) =>
+    f.announce === undefined
+      ? []
+      : [
+          {
+            id: f.id,
+            description: f.announce,
+            cells: f.cells,
+            startSeconds: f.startStep * stepSeconds,
+            durationSeconds: (2 * f.rampSteps + f.durationSteps) * stepSeconds,
+          },
+        ],
   );
   const stepMs = stepMilliseconds(scenario.time.stepSeconds);
   const ms = (seconds: number) => Math.round(seconds * 1000);
@@ -129,7 +161,7 @@ export function resolveModel(
           planner: g.planner,
           trust: g.trust,
           alignment: configuration === 'aura' ? g.alignment : null,
-          signals: scenario.signals,
+          signals: [...scenario.signals, ...announced],
           intervalMs: g.planner.intervalSteps * stepMs,
           batchMs: ms(g.planner.batchSeconds),
           maxAgeMs: ms(g.planner.maxAgeSeconds),

@@ -121,6 +121,57 @@ export const CellSchema = z.strictObject({
     .describe("Overrides the type's capacity."),
 });
 
+const step = (what: string) => z.int().nonnegative().max(LIMITS.stepsPerEpisode).describe(what);
+
+/** A piecewise-constant rate multiplier over the steps of an episode. */
+export const ScheduleSchema = z
+  .array(
+    z.strictObject({
+      fromStep: step('First step (within the episode) of this piece.'),
+      multiplier: z.number().nonnegative().max(LIMITS.levelScale).describe('Rate multiplier.'),
+    }),
+  )
+  .min(1)
+  .max(10_000)
+  .refine((pieces) => pieces.every((p, i) => i === 0 || p.fromStep > pieces[i - 1]!.fromStep), {
+    message: 'schedule pieces must start at strictly increasing steps',
+  })
+  .describe(
+    'Piecewise-constant multiplier: each piece holds from its step to the next one; 1 before the first.',
+  );
+
+/** A daily-like cycle: 1 + amplitude·cos(2π (t − peakStep) / periodSteps). */
+export const DiurnalSchema = z
+  .strictObject({
+    periodSteps: z
+      .int()
+      .positive()
+      .max(LIMITS.stepsPerEpisode)
+      .describe('Length of one cycle, steps.'),
+    amplitude: z.number().min(0).max(1).describe('Swing around 1 (0: flat, 1: from 0 to 2).'),
+    peakStep: step('Step (within the episode) of the highest rate.').default(0),
+  })
+  .describe('Smooth cycle: multiplier 1 + amplitude·cos(2π(t − peakStep)/periodSteps).');
+
+/** An arrival trace: the exact number of arrivals at each step of an episode. */
+export const TraceSchema = z
+  .strictObject({
+    arrivals: z
+      .array(z.int().nonnegative().max(LIMITS.arrivalRate))
+      .min(1)
+      .max(LIMITS.stepsPerEpisode)
+      .describe('Arrivals at steps 0, 1, 2, … of every episode (0 after the end of the list).'),
+    csv: z
+      .string()
+      .optional()
+      .describe(
+        'The CSV file the arrivals were read from (a `step,arrivals` table), for the record.',
+      ),
+  })
+  .describe(
+    'Replays a trace instead of drawing Poisson arrivals; `trace: file.csv` in a scenario file is read into this form.',
+  );
+
 export const TrafficSourceSchema = z.strictObject({
   id: id('traffic source id').describe('Unique id of this arrival process.'),
   cell: z.string().describe('Id of the cell the users arrive at.'),
@@ -128,14 +179,41 @@ export const TrafficSourceSchema = z.strictObject({
     .number()
     .nonnegative()
     .max(LIMITS.arrivalRate)
-    .describe('Mean new users per step (Poisson) at traffic scale 1.'),
+    .default(0)
+    .describe('Mean new users per step (Poisson) at traffic scale 1 (unused with a trace).'),
   meanHoldingSteps: z
     .number()
     .positive()
     .max(LIMITS.totalSteps)
     .default(20)
     .describe('Mean call duration in steps (exponential).'),
+  schedule: ScheduleSchema.optional(),
+  diurnal: DiurnalSchema.optional(),
+  trace: TraceSchema.optional(),
 });
+
+/** A sudden crowd at some cells: the rate ramps up to `multiplier`, holds, then ramps down. */
+export const FlashCrowdSchema = z
+  .strictObject({
+    id: id('flash crowd id').describe('Unique id (also the id of its announcement signal).'),
+    cells: z.array(z.string()).min(1).describe('Cells whose traffic sources it multiplies.'),
+    startStep: step('Step (within each episode) at which the ramp up begins.'),
+    rampSteps: step('Steps to ramp up to the multiplier (and down again after).').default(0),
+    durationSteps: z
+      .int()
+      .positive()
+      .max(LIMITS.stepsPerEpisode)
+      .describe('Steps at the full multiplier.'),
+    multiplier: z.number().nonnegative().max(LIMITS.levelScale).describe('Peak rate multiplier.'),
+    announce: z
+      .string()
+      .max(500)
+      .optional()
+      .describe(
+        'If given, the crowd is also an external signal with this description, which the planner sees ahead of time.',
+      ),
+  })
+  .describe('A flash crowd: multiplies the arrival rates at its cells for a while.');
 
 export const TrafficLevelSchema = z.strictObject({
   scale: z
@@ -158,6 +236,10 @@ export const TrafficSchema = z.strictObject({
     .max(LIMITS.stepsPerEpisode)
     .default(200)
     .describe('How many steps of arrivals an arrival process generates per message.'),
+  flashCrowds: z
+    .array(FlashCrowdSchema)
+    .default([])
+    .describe('Flash crowds (e.g. a stadium emptying) multiplying the rates at some cells.'),
 });
 
 export const RadioSchema = z.strictObject({
@@ -532,6 +614,58 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
         });
       }
     });
+  });
+  const episodeSteps = s.time.stepsPerEpisode;
+  s.traffic.flashCrowds.forEach((f, i) => {
+    f.cells.forEach((c, j) => {
+      if (!cellIds.has(c)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown cell '${c}'`,
+          path: ['traffic', 'flashCrowds', i, 'cells', j],
+        });
+      }
+    });
+    const end = f.startStep + 2 * f.rampSteps + f.durationSteps;
+    if (f.startStep >= episodeSteps) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `starts at step ${f.startStep}, after the episode's ${episodeSteps} steps`,
+        path: ['traffic', 'flashCrowds', i, 'startStep'],
+      });
+    } else if (end > episodeSteps) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `lasts until step ${end} (start + 2 × ramp + duration), beyond the episode's ${episodeSteps} steps`,
+        path: ['traffic', 'flashCrowds', i, 'durationSteps'],
+      });
+    }
+    if (signalIds.has(f.id) && f.announce !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `flash crowd '${f.id}' announces itself as a signal, but a signal has that id already`,
+        path: ['traffic', 'flashCrowds', i, 'id'],
+      });
+    }
+  });
+  s.traffic.sources.forEach((src, i) => {
+    src.schedule?.forEach((piece, k) => {
+      if (piece.fromStep >= episodeSteps) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `starts at step ${piece.fromStep}, after the episode's ${episodeSteps} steps`,
+          path: ['traffic', 'sources', i, 'schedule', k, 'fromStep'],
+        });
+      }
+    });
+    if (src.trace && (src.schedule || src.diurnal)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a trace gives the arrivals itself: it cannot be combined with schedule or diurnal',
+        path: ['traffic', 'sources', i, 'trace'],
+      });
+    }
   });
   const sourceIds = new Set<string>();
   s.traffic.sources.forEach((src, i) => {
