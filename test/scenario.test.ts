@@ -11,6 +11,7 @@ import {
   type ScenarioProblem,
 } from '../src/scenario/load.js';
 import { resolveModel, trafficLevels } from '../src/scenario/resolve.js';
+import { scenarioCells } from '../src/scenario/topology.js';
 
 const fixture = (name: string) => `test/fixtures/scenarios/${name}`;
 const paperText = readFileSync('scenarios/paper.yaml', 'utf8');
@@ -99,7 +100,8 @@ describe('paper.yaml', () => {
     });
     expect(s.traffic.sources[0]!.meanHoldingSteps).toBe(20);
     const noNeighbours = parseScenario(variant('    neighbours: [b]\n', ''));
-    expect(noNeighbours.cells[0]!.neighbours).toEqual([]);
+    expect(noNeighbours.cells[0]!.neighbours).toBeUndefined();
+    expect(scenarioCells(noNeighbours)[0]!.neighbours).toEqual([]);
   });
 
   it('accepts JSON, and YAML aliases used sparingly', () => {
@@ -146,7 +148,8 @@ describe('malformed scenarios', () => {
   it('reports a missing required field', () => {
     const problems = problemsOf(mini.replace(/cells:\n( {2}.*\n)+/, ''));
     expect(problems).toEqual([
-      { path: 'cells', message: 'missing required field (expected array)', line: 1 },
+      { path: 'cells', message: 'no cells: give `cells` or a `layout`', line: 1 },
+      { path: 'traffic.sources[0].cell', message: "unknown cell 'a'", line: 9 },
     ]);
     const nested = problemsOf(variant('    capacity: 20\n', ''));
     expect(nested).toMatchObject([
@@ -159,7 +162,7 @@ describe('malformed scenarios', () => {
   });
 
   it('reports every missing top-level field of an empty document', () => {
-    expect(problemsOf('').map((p) => p.path)).toEqual(['name', 'cellTypes', 'cells', 'traffic']);
+    expect(problemsOf('').map((p) => p.path)).toEqual(['name', 'cellTypes', 'traffic']);
     expect(problemsOf('- 1\n- 2\n')).toMatchObject([{ path: '', line: 1 }]);
   });
 

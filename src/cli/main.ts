@@ -14,6 +14,7 @@ import { CONFIGS, type ConfigName, type Summary } from '../run/summary.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { trafficLevels } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
+import { scenarioCells } from '../scenario/topology.js';
 import { VERSION } from '../version.js';
 import {
   type ExperimentFlags,
@@ -189,7 +190,7 @@ function validateCommand(files: string[]): void {
     try {
       const s = loadScenarioFile(file);
       process.stdout.write(
-        `${file}: ok (scenario '${s.name}', ${s.cells.length} cells, ${s.traffic.sources.length} traffic sources, levels ${trafficLevels(s).join(', ')})\n`,
+        `${file}: ok (scenario '${s.name}', ${scenarioCells(s).length} cells, ${s.traffic.sources.length} traffic sources, levels ${trafficLevels(s).join(', ')})\n`,
       );
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

@@ -7,7 +7,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
-import { formatPath } from '../scenario/load.js';
+import { formatPath, parsePath as parseParamPath } from '../scenario/paths.js';
 import { type Scenario, ScenarioSchema } from '../scenario/schema.js';
 import type { Variant } from './jobs.js';
 
@@ -20,14 +20,7 @@ export interface Vary {
 
 /** `a.b[2].c` → ['a', 'b', 2, 'c']. */
 export function parsePath(path: string): (string | number)[] {
-  if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[\d+\])*$/.test(path)) {
-    throw new UserError(
-      `--vary: '${path}' is not a parameter path (use dots and [index], e.g. guidance.llm.latency.medianSeconds or traffic.sources[0].arrivalRate)`,
-    );
-  }
-  return Array.from(path.matchAll(/([A-Za-z_][\w-]*)|\[(\d+)\]/g), (m) =>
-    m[2] !== undefined ? Number(m[2]) : m[1]!,
-  );
+  return parseParamPath(path, '--vary');
 }
 
 /** Splits on commas outside brackets, braces and quotes (so JSON values can be given). */

@@ -13,6 +13,7 @@ import {
   stepMilliseconds,
   type TrustParams,
 } from './schema.js';
+import { scenarioCells } from './topology.js';
 
 /** The paper's three configurations. */
 export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
@@ -97,8 +98,9 @@ export function resolveModel(
       `unknown traffic level '${traffic}' for scenario '${scenario.name}' (levels: ${trafficLevels(scenario).join(', ')})`,
     );
   }
-  const indexOf = new Map(scenario.cells.map((c, i) => [c.id, i]));
-  const cells = scenario.cells.map((cell, index): CellConfig => {
+  const defs = scenarioCells(scenario);
+  const indexOf = new Map(defs.map((c, i) => [c.id, i]));
+  const cells = defs.map((cell, index): CellConfig => {
     const type = scenario.cellTypes[cell.type]!;
     const power = cell.power ?? type.power;
     return {
@@ -118,7 +120,12 @@ export function resolveModel(
     };
   });
   const episodeSteps = scenario.time.stepsPerEpisode;
-  const sources = scenario.traffic.sources.map((s): SourceConfig => {
+  const template = scenario.traffic.everyCell;
+  const declared = [
+    ...scenario.traffic.sources,
+    ...(template ? defs.map((c) => ({ ...template, id: `${c.id}-users`, cell: c.id })) : []),
+  ];
+  const sources = declared.map((s): SourceConfig => {
     const ratePerStep = s.arrivalRate * level.scale;
     const multipliers = sourceMultipliers(s, s.cell, scenario.traffic.flashCrowds, episodeSteps);
     const trace = s.trace ? scaledTrace(s.trace.arrivals, level.scale) : null;

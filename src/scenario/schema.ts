@@ -6,6 +6,7 @@
  * `docs/model.md` explains each default.
  */
 import { z } from 'zod';
+import { hexCells } from './topology.js';
 
 /**
  * Bounds that keep a run finite and exact. They are far beyond any cellular scenario, but a typo
@@ -110,8 +111,14 @@ export const CellSchema = z.strictObject({
   type: z.string().describe('Name of a cell type in `cellTypes`.'),
   neighbours: z
     .array(z.string())
-    .default([])
-    .describe('Ids of cells this cell can hand users off to.'),
+    .optional()
+    .describe(
+      'Ids of cells this cell can hand users off to. Omitted: derived from positions within topology.neighbourRadiusKm, or none.',
+    ),
+  position: z
+    .strictObject({ x: z.number().min(-1e6).max(1e6), y: z.number().min(-1e6).max(1e6) })
+    .optional()
+    .describe('Position of the base station, km (used to derive neighbours).'),
   power: PowerSchema.optional().describe("Overrides the type's power range."),
   capacity: z
     .int()
@@ -224,7 +231,12 @@ export const TrafficLevelSchema = z.strictObject({
 });
 
 export const TrafficSchema = z.strictObject({
-  sources: z.array(TrafficSourceSchema).min(1).describe('User arrival processes.'),
+  sources: z.array(TrafficSourceSchema).default([]).describe('User arrival processes.'),
+  everyCell: TrafficSourceSchema.omit({ id: true, cell: true })
+    .optional()
+    .describe(
+      'A source template: every cell also gets a source `<cell>-users` with these settings (handy with a layout).',
+    ),
   levels: z
     .record(id('traffic level name'), TrafficLevelSchema)
     .default({ low: { scale: 0.5 }, normal: { scale: 1 }, high: { scale: 1.5 } })
@@ -520,7 +532,49 @@ export const ScenarioSchema = z
     cellTypes: z
       .record(id('cell type name'), CellTypeSchema)
       .describe('Named cell presets (e.g. rural, urban).'),
-    cells: z.array(CellSchema).min(1).max(LIMITS.cells).describe('The base stations.'),
+    cells: z
+      .array(CellSchema)
+      .max(LIMITS.cells)
+      .default([])
+      .describe('The base stations (besides those a layout generates).'),
+    layout: z
+      .strictObject({
+        hex: z
+          .strictObject({
+            rings: z
+              .int()
+              .nonnegative()
+              .max(180)
+              .describe('Rings around the centre cell (2 → 19 cells).'),
+            spacingKm: z
+              .number()
+              .positive()
+              .max(1000)
+              .default(1)
+              .describe('Distance between neighbouring sites, km.'),
+            type: z.string().describe('Cell type of every generated cell.'),
+            idPrefix: id('cell id prefix')
+              .default('c')
+              .describe('Generated ids: <prefix>0 (centre), <prefix>1, …'),
+          })
+          .optional()
+          .describe('A hexagonal layout: each cell neighbours the (up to six) adjacent ones.'),
+      })
+      .optional()
+      .describe('Generated cells, in addition to `cells`.'),
+    topology: z
+      .strictObject({
+        neighbourRadiusKm: z
+          .number()
+          .positive()
+          .max(1e6)
+          .optional()
+          .describe(
+            'Cells without an explicit neighbour list neighbour every cell within this distance.',
+          ),
+      })
+      .optional()
+      .describe('How neighbours are derived from positions.'),
     traffic: TrafficSchema,
     radio: RadioSchema.default(RadioSchema.parse({})),
     agent: AgentSchema.default(AgentSchema.parse({})),
@@ -578,8 +632,46 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       });
     }
   });
+  // Generated cells: ids must not clash with explicit ones; their type must exist.
+  const hex = s.layout?.hex;
+  if (hex) {
+    if (!(hex.type in s.cellTypes)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown cell type '${hex.type}' (known: ${Object.keys(s.cellTypes).join(', ') || 'none'})`,
+        path: ['layout', 'hex', 'type'],
+      });
+    }
+    const count = 1 + 3 * hex.rings * (hex.rings + 1);
+    if (s.cells.length + count > LIMITS.cells) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${hex.rings} rings make ${count} cells; at most ${LIMITS.cells} cells are allowed`,
+        path: ['layout', 'hex', 'rings'],
+      });
+    } else {
+      for (const cell of hexCells(hex)) {
+        if (cellIds.has(cell.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `the layout generates cell id '${cell.id}', which a cell in \`cells\` already has (change layout.hex.idPrefix)`,
+            path: ['layout', 'hex', 'idPrefix'],
+          });
+          break;
+        }
+        cellIds.add(cell.id);
+      }
+    }
+  }
+  if (cellIds.size === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'no cells: give `cells` or a `layout`',
+      path: ['cells'],
+    });
+  }
   s.cells.forEach((cell, i) => {
-    cell.neighbours.forEach((n, j) => {
+    cell.neighbours?.forEach((n, j) => {
       if (!cellIds.has(n)) {
         ctx.addIssue({
           code: 'custom',
@@ -667,7 +759,16 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       });
     }
   });
-  const sourceIds = new Set<string>();
+  if (s.traffic.sources.length === 0 && !s.traffic.everyCell) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'no traffic: give traffic.sources or traffic.everyCell',
+      path: ['traffic', 'sources'],
+    });
+  }
+  const sourceIds = new Set<string>(
+    s.traffic.everyCell ? [...cellIds].map((c) => `${c}-users`) : [],
+  );
   s.traffic.sources.forEach((src, i) => {
     if (sourceIds.has(src.id)) {
       ctx.addIssue({

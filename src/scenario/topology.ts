@@ -1,0 +1,90 @@
+/**
+ * Topology: the scenario's full list of cells and their neighbours. Cells come from the explicit
+ * `cells` list and from a generated hexagonal layout (`layout.hex`: a centre cell and `rings`
+ * rings around it, `spacingKm` apart); a cell's neighbours are given explicitly, or — when omitted
+ * and `topology.neighbourRadiusKm` is set — every cell within that distance of its position.
+ * Pure: the same scenario always yields the same cells in the same order.
+ */
+import type { Scenario } from './schema.js';
+
+export interface CellDef {
+  readonly id: string;
+  readonly type: string;
+  readonly position?: { readonly x: number; readonly y: number };
+  /** Explicit neighbours, or undefined to derive them from positions. */
+  readonly neighbours?: readonly string[];
+  readonly power?: Scenario['cells'][number]['power'];
+  readonly capacity?: number;
+}
+
+/** The six axial directions, in clockwise order starting east. */
+const DIRECTIONS: readonly [number, number][] = [
+  [1, 0],
+  [1, -1],
+  [0, -1],
+  [-1, 0],
+  [-1, 1],
+  [0, 1],
+];
+
+/**
+ * Axial coordinates of a hexagonal layout: the centre, then ring 1, ring 2, … each walked
+ * clockwise from its south-west corner (the usual spiral order).
+ */
+export function hexCoordinates(rings: number): [number, number][] {
+  const out: [number, number][] = [[0, 0]];
+  for (let k = 1; k <= rings; k++) {
+    let q = DIRECTIONS[4]![0] * k;
+    let r = DIRECTIONS[4]![1] * k;
+    for (let side = 0; side < 6; side++) {
+      for (let s = 0; s < k; s++) {
+        out.push([q, r]);
+        q += DIRECTIONS[side]![0];
+        r += DIRECTIONS[side]![1];
+      }
+    }
+  }
+  return out;
+}
+
+/** The cells of `layout.hex`, with positions (km) and the adjacent hexagons as neighbours. */
+export function hexCells(hex: NonNullable<NonNullable<Scenario['layout']>['hex']>): CellDef[] {
+  const coords = hexCoordinates(hex.rings);
+  const idOf = new Map(coords.map(([q, r], i) => [`${q},${r}`, `${hex.idPrefix}${i}`]));
+  return coords.map(([q, r], i) => ({
+    id: `${hex.idPrefix}${i}`,
+    type: hex.type,
+    position: {
+      x: Number((hex.spacingKm * (q + r / 2)).toFixed(6)),
+      y: Number(((hex.spacingKm * Math.sqrt(3) * r) / 2).toFixed(6)),
+    },
+    neighbours: DIRECTIONS.flatMap(([dq, dr]) => idOf.get(`${q + dq},${r + dr}`) ?? []),
+  }));
+}
+
+/** Every cell of the scenario (explicit first, then generated), neighbours not yet derived. */
+export function declaredCells(s: Scenario): CellDef[] {
+  return [...s.cells, ...(s.layout?.hex ? hexCells(s.layout.hex) : [])];
+}
+
+/**
+ * Every cell with its neighbour ids: explicit lists as given; omitted ones derived from positions
+ * within `topology.neighbourRadiusKm` (nearest first), or none.
+ */
+export function scenarioCells(s: Scenario): (CellDef & { neighbours: readonly string[] })[] {
+  const cells = declaredCells(s);
+  const radius = s.topology?.neighbourRadiusKm;
+  return cells.map((cell) => {
+    if (cell.neighbours) return { ...cell, neighbours: cell.neighbours };
+    if (radius === undefined || !cell.position) return { ...cell, neighbours: [] };
+    const p = cell.position;
+    const near = cells
+      .flatMap((other, index) => {
+        if (other.id === cell.id || !other.position) return [];
+        const d = Math.hypot(other.position.x - p.x, other.position.y - p.y);
+        return d <= radius + 1e-9 ? [{ id: other.id, d, index }] : [];
+      })
+      .sort((a, b) => a.d - b.d || a.index - b.index);
+    return { ...cell, neighbours: near.map((n) => n.id) };
+  });
+}
