@@ -27,6 +27,8 @@ export interface ExperimentFlags {
   resume?: boolean;
   allPairs?: boolean;
   progress: boolean;
+  /** `--set` overrides, already applied to the scenario by the loader. */
+  set: string[];
 }
 
 /** `--seed-list 1,2,7`: distinct non-negative integers. */

@@ -12,6 +12,7 @@ import { buildPlaybook } from '../run/playbook.js';
 import { json, writeFileAtomic, writeRunDir } from '../run/runDir.js';
 import { CONFIGS, type ConfigName, type Summary } from '../run/summary.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { scenarioJsonSchema } from '../scenario/reference.js';
 import { trafficLevels } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 import { scenarioCells } from '../scenario/topology.js';
@@ -44,7 +45,20 @@ interface RunFlags {
   transfer?: boolean;
   playbook?: string;
   progress: boolean;
+  set: string[];
 }
+
+/** `--set PATH=VALUE`, repeatable: scenario overrides applied by the loader, in order. */
+const SET_OPTION = [
+  '--set <PATH=VALUE>',
+  'override a scenario field, e.g. agent.alpha=0.2 or "guidance.llm.latency={model: fixed, seconds: 1}" (repeatable)',
+  (value: string, previous: string[]) => [...previous, value],
+  [] as string[],
+] as const;
+
+/** The scenario as results name it: the file, and the overrides if any. */
+const scenarioLabel = (file: string, set: readonly string[]) =>
+  [file, ...set.map((s) => `--set ${s}`)].join(' ');
 
 /** The traffic levels a `--traffic` value names ('all', one, or a comma-separated list). */
 function chooseLevels(scenario: Scenario, value: string, file: string): string[] {
@@ -105,7 +119,7 @@ function runDirOf(
 function runCommand(file: string, flags: RunFlags): void {
   if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
   const configs = chooseConfigs(flags.config);
-  const scenario = loadScenarioFile(file);
+  const scenario = loadScenarioFile(file, { set: flags.set });
   const levels = chooseLevels(scenario, flags.traffic ?? scenario.traffic.default, file);
   const summaries: Summary[] = [];
   if (flags.playbook && configs.includes('marl-only')) {
@@ -166,10 +180,11 @@ interface PlaybookFlags {
   out: string;
   traffic: string;
   seed: number;
+  set: string[];
 }
 
 function playbookCommand(file: string, flags: PlaybookFlags): void {
-  const scenario = loadScenarioFile(file);
+  const scenario = loadScenarioFile(file, { set: flags.set });
   const levels = chooseLevels(scenario, flags.traffic, file);
   const doc = buildPlaybook(scenario, levels, flags.seed, (traffic) =>
     process.stderr.write(`trained '${traffic}' (${scenario.episodes.training} episodes)\n`),
@@ -184,17 +199,17 @@ function playbookCommand(file: string, flags: PlaybookFlags): void {
   process.stdout.write(`${flags.out}: playbook with entries ${levels.join(', ')}\n`);
 }
 
-function validateCommand(files: string[]): void {
+function validateCommand(files: string[], flags: { set: string[] }): void {
   const failures: string[] = [];
   for (const file of files) {
     try {
-      const s = loadScenarioFile(file);
+      const s = loadScenarioFile(file, { set: flags.set });
       process.stdout.write(
         `${file}: ok (scenario '${s.name}', ${scenarioCells(s).length} cells, ${s.traffic.sources.length} traffic sources, levels ${trafficLevels(s).join(', ')})\n`,
       );
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      failures.push(err.message);
+      failures.push(err.message.startsWith(file) ? err.message : `${file}: ${err.message}`);
     }
   }
   if (failures.length > 0) throw new UserError(failures.join('\n'));
@@ -240,6 +255,7 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'no progress bar')
+    .option(...SET_OPTION)
     .action((file: string, flags: RunFlags) => runCommand(file, flags));
 
   program
@@ -260,11 +276,12 @@ export function buildProgram(): Command {
       "Dunn's test on every pair of configurations, not only against marl-only",
     )
     .option('--no-progress', 'no progress output')
+    .option(...SET_OPTION)
     .action(async (file: string, flags: ExperimentFlags) => {
       const configs = chooseConfigs(flags.configs, '--configs');
-      const scenario = loadScenarioFile(file);
+      const scenario = loadScenarioFile(file, { set: flags.set });
       const traffics = chooseLevels(scenario, flags.traffic, file);
-      await experimentCommand(file, scenario, configs, traffics, flags);
+      await experimentCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
     });
 
   program
@@ -287,11 +304,12 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'sweep directory (default runs/<scenario>-sweep)')
     .option('--resume', 'finish an interrupted sweep in --out: skip the runs already done')
     .option('--no-progress', 'no progress output')
+    .option(...SET_OPTION)
     .action(async (file: string, flags: SweepFlags) => {
       const configs = chooseConfigs(flags.configs, '--configs');
-      const scenario = loadScenarioFile(file);
+      const scenario = loadScenarioFile(file, { set: flags.set });
       const traffics = chooseLevels(scenario, flags.traffic, file);
-      await sweepCommand(file, scenario, configs, traffics, flags);
+      await sweepCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
     });
 
   program
@@ -303,13 +321,24 @@ export function buildProgram(): Command {
     .requiredOption('-o, --out <file>', 'playbook file to write (JSON)')
     .option('-t, --traffic <levels>', "levels to train, comma-separated, or 'all'", 'all')
     .option('-s, --seed <n>', 'random seed (non-negative integer)', parseSeed, 1)
+    .option(...SET_OPTION)
     .action((file: string, flags: PlaybookFlags) => playbookCommand(file, flags));
 
   program
     .command('validate')
     .description('Check scenario files and report every problem with its field path and line.')
     .argument('<files...>', 'scenario files (YAML or JSON)')
-    .action((files: string[]) => validateCommand(files));
+    .option(...SET_OPTION)
+    .action((files: string[], flags: { set: string[] }) => validateCommand(files, flags));
+
+  program
+    .command('schema')
+    .description(
+      'Print the scenario format as JSON Schema (for editor completion and checks); the same as docs/scenario-reference.md.',
+    )
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
 
   return program;
 }

@@ -82,7 +82,7 @@ export function parseOverride(spec: string): Override {
   const error = doc.errors[0];
   if (error) {
     throw new UserError(
-      `--set ${path}: cannot read the value '${raw}' (${error.message.split('\n')[0]})`,
+      `--set ${path}: cannot read the value '${raw}' (${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})`,
     );
   }
   let tag: string | undefined;
@@ -112,8 +112,8 @@ const KINDS: Record<string, string> = {
   enum: 'one of a fixed set of values',
   literal: 'a fixed value',
   null: 'null',
-  array: 'a list (use [index])',
-  tuple: 'a list (use [index])',
+  array: 'a list',
+  tuple: 'a list',
 };
 
 /** Refuses a path the schema does not have, naming the key and the nearest allowed one. */
@@ -133,6 +133,8 @@ function checkAgainstSchema(o: Override, data: unknown): void {
             `--set ${o.path}: unknown key '${key}' in ${where}${didYouMean(key, allowed)}`,
           );
         }
+      } else if (kind === 'array' || kind === 'tuple') {
+        throw new UserError(`--set ${o.path}: ${where} is a list: name an item, ${where}[0]`);
       } else if (kind !== 'record' && KINDS[kind]) {
         throw new UserError(`--set ${o.path}: ${where} is ${KINDS[kind]}, not a mapping`);
       }
@@ -171,7 +173,10 @@ export function applyOverride(data: unknown, o: Override): unknown {
     let next = Object.hasOwn(parent, key) ? parent[key] : undefined;
     if (next === undefined || next === null) {
       if (typeof o.keys[i + 1] === 'number') {
-        throw new UserError(`--set ${o.path}: ${where} is not in the scenario`);
+        const item = formatPath(o.keys.slice(0, i + 2));
+        throw new UserError(
+          `--set ${o.path}: ${item} does not exist (${where} is not in the scenario)`,
+        );
       }
       next = {};
       setOwn(parent, key, next);
@@ -226,13 +231,17 @@ export function originOf<F extends { data: unknown }>(
     for (const c of live) {
       const { has, replaces } = contribution(of(c), prefix);
       if (!has) continue;
-      if (next.length > 0 && replaces) break; // replaced by a newer mapping: older ones too
+      // A newer file's mapping here replaces an older list or value (and all older ones);
+      // an override that only sets something deeper replaces nothing.
+      if (replaces && next.some((newer) => 'file' in newer)) break;
       next.push(c);
       if (replaces) break; // hides everything older
     }
     if (next.length === 0) break;
     live = next;
-    owner = next[0]!;
+    // An override that only passes through (sets something deeper) is not where this level
+    // comes from; the newest file that has it is, if any.
+    owner = next.find((c) => 'file' in c || contribution(c.override, prefix).replaces) ?? next[0]!;
   }
   return owner;
 }

@@ -30,6 +30,7 @@ import {
 import { formatPath } from './paths.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
 import { allowedKeysAt, didYouMean } from './schemaPath.js';
+import { inlineTraceFiles } from './traces.js';
 
 export { formatPath };
 
@@ -107,7 +108,8 @@ export function parseScenario(
   const overrides = (options.set ?? []).map(parseOverride);
   const layers = readLayers(text, file, []);
   let data = layers.map((l) => withoutExtends(l.data)).reduce(deepMerge);
-  for (const o of overrides) data = applyOverride(data, o);
+  // A trace file named by an override is relative to where the command runs.
+  if (overrides.length > 0) data = inlineTraceFiles(overrides.reduce(applyOverride, data), '.');
   const result = ScenarioSchema.safeParse(data ?? {});
   if (!result.success) {
     throw new ScenarioError(
@@ -204,10 +206,18 @@ function parseLayer(text: string, file: string): Layer {
   }
   const tagged = explicitTags(doc, lines);
   if (tagged.length > 0) throw new ScenarioError(file, tagged);
+  let data: unknown;
   try {
-    return { file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) };
+    data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new ScenarioError(file, [{ path: '', message: firstLine((err as Error).message) }]);
+  }
+  try {
+    // Trace files are relative to the file that names them, base or not.
+    return { file, doc, lines, data: inlineTraceFiles(data, dirname(file)) };
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`${file}: ${err.message}`);
+    throw err;
   }
 }
 

@@ -49,10 +49,7 @@ const EXTENDS_DESCRIPTION = `Path of a base scenario (relative to this file) tha
  * required top-level fields its base gives (nested ones an editor may still flag).
  */
 export function scenarioJsonSchema(): JsonSchema {
-  const schema = z.toJSONSchema(ScenarioSchema, {
-    io: 'input',
-    unrepresentable: 'any', // a field JSON Schema cannot express is unconstrained, not an error
-  }) as JsonSchema;
+  const schema = toJsonSchema(ScenarioSchema);
   const { required = [], properties = {}, ...rest } = schema;
   return {
     ...rest,
@@ -62,6 +59,13 @@ export function scenarioJsonSchema(): JsonSchema {
     else: { required },
   };
 }
+
+/** Input side: a field with a default is optional. */
+const toJsonSchema = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any', // a field JSON Schema cannot express is unconstrained, not an error
+  }) as JsonSchema;
 
 /** A table of an object's fields: `path` names the object (`cells[]`, `cellTypes.<name>`). */
 interface Table {
@@ -118,7 +122,7 @@ class Renderer {
     const options = this.options(node);
     if (options) {
       const key = this.discriminator(options);
-      if (key) return `object, by \`${key}\``;
+      if (key) return `object (by \`${key}\`)`;
       return [...new Set(options.map((o) => this.typeOf(o)))].join(' or ');
     }
     if (node.allOf) return node.allOf.map((o) => this.typeOf(o)).join(' and ');
@@ -231,7 +235,7 @@ class Renderer {
 
   row(path: string, node: JsonSchema, required: boolean): string {
     const n = this.deref(node);
-    if (!n.description) this.undocumented.push(path);
+    if (!n.description && !this.undocumented.includes(path)) this.undocumented.push(path);
     const cells = [
       `\`${path}\``,
       this.typeOf(n),
@@ -278,8 +282,10 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const num = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : String(n));
 
 function range(min: number | undefined, max: number | undefined): string {
-  if (min !== undefined && max !== undefined) return min === max ? `${min}` : `${min} … ${max}`;
-  return min !== undefined ? `≥ ${min}` : `≤ ${max}`;
+  if (min !== undefined && max !== undefined) {
+    return min === max ? num(min) : `${num(min)} … ${num(max)}`;
+  }
+  return min !== undefined ? `≥ ${num(min)}` : `≤ ${num(max!)}`;
 }
 
 /** A value as it would be written in a YAML scenario: `normal`, `[1, 2, 4]`, `{ min: 0 }`. */
@@ -310,11 +316,8 @@ const cell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
 
 const anchor = (key: string) => key.toLowerCase().replace(/[^a-z0-9_-]/g, '');
 
-function render(): { text: string; undocumented: string[] } {
-  const root = z.toJSONSchema(ScenarioSchema, {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as JsonSchema;
+function render(schema: z.ZodType): { text: string; undocumented: string[] } {
+  const root = toJsonSchema(schema);
   const r = new Renderer(root);
   const fields = Object.entries(root.properties ?? {});
   const lines = [
@@ -351,12 +354,12 @@ function render(): { text: string; undocumented: string[] } {
   return { text: `${lines.join('\n').trimEnd()}\n`, undocumented: r.undocumented };
 }
 
-/** `docs/scenario-reference.md`, as `npm run docs:scenarios` writes it. */
-export function renderScenarioReference(): string {
-  return render().text;
+/** `docs/scenario-reference.md`, as `npm run docs:scenarios` writes it (another schema: tests). */
+export function renderScenarioReference(schema: z.ZodType = ScenarioSchema): string {
+  return render(schema).text;
 }
 
 /** Field paths without a `.describe()`, so they can be given one. */
-export function undocumentedFields(): string[] {
-  return render().undocumented;
+export function undocumentedFields(schema: z.ZodType = ScenarioSchema): string[] {
+  return render(schema).undocumented;
 }
