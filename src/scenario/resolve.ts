@@ -128,6 +128,11 @@ export function resolveModel(
   const sources = declared.map((s): SourceConfig => {
     const ratePerStep = s.arrivalRate * level.scale;
     const multipliers = sourceMultipliers(s, s.cell, scenario.traffic.flashCrowds, episodeSteps);
+    if (typeof s.trace === 'string') {
+      throw new UserError(
+        `traffic source '${s.id}': the trace file ${s.trace} was not read (load the scenario from its file)`,
+      );
+    }
     const trace = s.trace ? scaledTrace(s.trace.arrivals, level.scale) : null;
     let total = 0;
     if (trace) for (let t = 0; t < Math.min(trace.length, episodeSteps); t++) total += trace[t]!;

@@ -46,7 +46,7 @@ const db = () => z.number().min(-LIMITS.db).max(LIMITS.db);
 
 const range = (min: number, max: number, what: string) =>
   z
-    .strictObject({ min: db(), max: db() })
+    .strictObject({ min: db().describe('Lower end.'), max: db().describe('Upper end.') })
     .refine((r) => r.min <= r.max, { message: `${what}: min must not exceed max` })
     .default({ min, max });
 
@@ -116,7 +116,10 @@ export const CellSchema = z.strictObject({
       'Ids of cells this cell can hand users off to. Omitted: derived from positions within topology.neighbourRadiusKm, or none.',
     ),
   position: z
-    .strictObject({ x: z.number().min(-1e6).max(1e6), y: z.number().min(-1e6).max(1e6) })
+    .strictObject({
+      x: z.number().min(-1e6).max(1e6).describe('East, km.'),
+      y: z.number().min(-1e6).max(1e6).describe('North, km.'),
+    })
     .optional()
     .describe('Position of the base station, km (used to derive neighbours).'),
   power: PowerSchema.optional().describe("Overrides the type's power range."),
@@ -196,7 +199,15 @@ export const TrafficSourceSchema = z.strictObject({
     .describe('Mean call duration in steps (exponential).'),
   schedule: ScheduleSchema.optional(),
   diurnal: DiurnalSchema.optional(),
-  trace: TraceSchema.optional(),
+  trace: z
+    .union([
+      z
+        .string()
+        .describe('A `step,arrivals` CSV file, relative to the scenario file, read at load time.'),
+      TraceSchema,
+    ])
+    .optional()
+    .describe('Replay recorded arrivals instead of drawing them.'),
 });
 
 /** A sudden crowd at some cells: the rate ramps up to `multiplier`, holds, then ramps down. */
@@ -262,8 +273,18 @@ export const RadioSchema = z.strictObject({
   poorSnrDb: db().default(5).describe('A user below this SNR is poorly served.'),
   coverage: z
     .strictObject({
-      goodMaxPoorShare: z.number().min(0).max(1).default(0.1),
-      fairMaxPoorShare: z.number().min(0).max(1).default(0.3),
+      goodMaxPoorShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.1)
+        .describe('Coverage is good up to this share of poorly served users.'),
+      fairMaxPoorShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.3)
+        .describe('Fair up to this share; poor above it.'),
     })
     .refine((c) => c.goodMaxPoorShare <= c.fairMaxPoorShare, {
       message: 'goodMaxPoorShare must not exceed fairMaxPoorShare',
@@ -272,8 +293,18 @@ export const RadioSchema = z.strictObject({
     .describe('Cell coverage is good/fair/poor by the share of poorly served users.'),
   drift: z
     .strictObject({
-      signalSdDb: z.number().nonnegative().max(LIMITS.db).default(1),
-      snrSdDb: z.number().nonnegative().max(LIMITS.db).default(0.5),
+      signalSdDb: z
+        .number()
+        .nonnegative()
+        .max(LIMITS.db)
+        .default(1)
+        .describe("Per-step change of a user's signal, standard deviation, dB."),
+      snrSdDb: z
+        .number()
+        .nonnegative()
+        .max(LIMITS.db)
+        .default(0.5)
+        .describe("Per-step change of a user's SNR, standard deviation, dB."),
     })
     .default({ signalSdDb: 1, snrSdDb: 0.5 })
     .describe("Per-step random walk of each user's channel (standard deviations, dB)."),
@@ -287,10 +318,18 @@ export const RadioSchema = z.strictObject({
 
 export const EpsilonSchema = z
   .strictObject({
-    start: z.number().min(0).max(1).default(1),
-    end: z.number().min(0).max(1).default(0.05),
-    schedule: z.enum(['exponential', 'linear']).default('exponential'),
-    decayEpisodes: z.int().positive().max(LIMITS.episodes).default(150),
+    start: z.number().min(0).max(1).default(1).describe('Exploration rate in the first episode.'),
+    end: z.number().min(0).max(1).default(0.05).describe('Exploration rate it decays to.'),
+    schedule: z
+      .enum(['exponential', 'linear'])
+      .default('exponential')
+      .describe('Shape of the decay from start to end.'),
+    decayEpisodes: z
+      .int()
+      .positive()
+      .max(LIMITS.episodes)
+      .default(150)
+      .describe('Episodes over which exploration decays (then stays at end).'),
   })
   .default({ start: 1, end: 0.05, schedule: 'exponential', decayEpisodes: 150 })
   .describe('Exploration rate over training episodes.');
@@ -301,8 +340,11 @@ export const AgentSchema = z.strictObject({
   epsilon: EpsilonSchema,
   test: z
     .strictObject({
-      epsilon: z.number().min(0).max(1).default(0.05),
-      learn: z.boolean().default(true),
+      epsilon: z.number().min(0).max(1).default(0.05).describe('Exploration rate while testing.'),
+      learn: z
+        .boolean()
+        .default(true)
+        .describe('Whether agents keep learning (Q-values, trust, delayed rewards) while testing.'),
     })
     .default({ epsilon: 0.05, learn: true })
     .describe('Test phase: exploration rate, and whether agents keep learning.'),
@@ -317,9 +359,9 @@ export const AgentSchema = z.strictObject({
     .describe('Lower edges of the drop-count buckets in the observation (0 is its own bucket).'),
   reward: z
     .strictObject({
-      coverage: z.number().default(1),
-      drop: z.number().default(0.5),
-      energy: z.number().default(0.2),
+      coverage: z.number().default(1).describe('Weight of the share of well-served users.'),
+      drop: z.number().default(0.5).describe('Penalty per dropped request.'),
+      energy: z.number().default(0.2).describe('Penalty for transmit power (share of the range).'),
     })
     .default({ coverage: 1, drop: 0.5, energy: 0.2 })
     .describe('Immediate reward weights: well-served share, drops, normalised power.'),
@@ -335,11 +377,11 @@ const seconds = (what: string) =>
 export const LatencySchema = z
   .discriminatedUnion('model', [
     z.strictObject({
-      model: z.literal('fixed'),
+      model: z.literal('fixed').describe('Every call takes the same time.'),
       seconds: seconds('Every call takes this long.'),
     }),
     z.strictObject({
-      model: z.literal('lognormal'),
+      model: z.literal('lognormal').describe('Lognormal latency around a median.'),
       medianSeconds: z.number().positive().max(LIMITS.stepSeconds).describe('Median latency.'),
       sigma: z
         .number()
@@ -349,7 +391,7 @@ export const LatencySchema = z
         .describe('Spread: standard deviation of the latency logarithm.'),
     }),
     z.strictObject({
-      model: z.literal('empirical'),
+      model: z.literal('empirical').describe('Latencies drawn from a list of measurements.'),
       seconds: z
         .array(seconds('A measured latency.'))
         .min(1)
@@ -483,10 +525,18 @@ export const AlignmentSchema = z.strictObject({
 });
 
 export const GuidanceSchema = z.strictObject({
-  llm: LlmSchema.default(LlmSchema.parse({})),
-  planner: PlannerSchema.default(PlannerSchema.parse({})),
-  trust: TrustSchema.default(TrustSchema.parse({})),
-  alignment: AlignmentSchema.default(AlignmentSchema.parse({})),
+  llm: LlmSchema.default(LlmSchema.parse({})).describe(
+    'The language model: provider, error behaviour, latency.',
+  ),
+  planner: PlannerSchema.default(PlannerSchema.parse({})).describe(
+    'The planner: request rhythm, batching, rate limits, staleness, what the prompt shows.',
+  ),
+  trust: TrustSchema.default(TrustSchema.parse({})).describe(
+    'How much each agent listens to the planner.',
+  ),
+  alignment: AlignmentSchema.default(AlignmentSchema.parse({})).describe(
+    'The alignment controller (aura): evaluation windows, delayed rewards, feedback.',
+  ),
 });
 
 export const SignalSchema = z.strictObject({
@@ -512,15 +562,32 @@ export const ScenarioSchema = z
           })
           .default(1)
           .describe('Simulated seconds per step, a whole number of milliseconds.'),
-        stepsPerEpisode: z.int().positive().max(LIMITS.stepsPerEpisode).default(100),
+        stepsPerEpisode: z
+          .int()
+          .positive()
+          .max(LIMITS.stepsPerEpisode)
+          .default(100)
+          .describe('Steps in one episode (each agent decides once per step).'),
       })
-      .default({ stepSeconds: 1, stepsPerEpisode: 100 }),
+      .default({ stepSeconds: 1, stepsPerEpisode: 100 })
+      .describe('Simulated time: the length of a step and of an episode.'),
     episodes: z
       .strictObject({
-        training: z.int().nonnegative().max(LIMITS.episodes).default(200),
-        test: z.int().positive().max(LIMITS.episodes).default(50),
+        training: z
+          .int()
+          .nonnegative()
+          .max(LIMITS.episodes)
+          .default(200)
+          .describe('Training episodes (0: test a given policy directly).'),
+        test: z
+          .int()
+          .positive()
+          .max(LIMITS.episodes)
+          .default(50)
+          .describe('Test episodes: the results are measured over these.'),
       })
-      .default({ training: 200, test: 50 }),
+      .default({ training: 200, test: 50 })
+      .describe('How many episodes train the agents, then test them.'),
     initial: z
       .strictObject({
         loadFraction: range(0, 0.8, 'loadFraction').describe(
@@ -575,9 +642,15 @@ export const ScenarioSchema = z
       })
       .optional()
       .describe('How neighbours are derived from positions.'),
-    traffic: TrafficSchema,
-    radio: RadioSchema.default(RadioSchema.parse({})),
-    agent: AgentSchema.default(AgentSchema.parse({})),
+    traffic: TrafficSchema.describe(
+      'Who arrives where and when: sources, levels, profiles, crowds.',
+    ),
+    radio: RadioSchema.default(RadioSchema.parse({})).describe(
+      'Radio thresholds: when users are served, poorly served or dropped.',
+    ),
+    agent: AgentSchema.default(AgentSchema.parse({})).describe(
+      'The Q-learning agents: learning rate, discount, exploration, observation, reward.',
+    ),
     guidance: GuidanceSchema.default(GuidanceSchema.parse({})).describe(
       'The LLM planner, trust and alignment controller (configurations guided and aura).',
     ),
