@@ -94,11 +94,12 @@ describe('paper.yaml', () => {
     expect(s.cellTypes.macro!.signalDbm).toEqual({ min: -120, max: -50 });
     expect(s.cellTypes.macro!.snrDb).toEqual({ min: 0, max: 30 });
     expect(s.traffic.levels).toEqual({
-      low: { scale: 0.5 },
-      normal: { scale: 1 },
-      high: { scale: 1.5 },
+      low: { scale: 0.5, arrivalRates: {} },
+      normal: { scale: 1, arrivalRates: {} },
+      high: { scale: 1.5, arrivalRates: {} },
     });
-    expect(s.traffic.sources[0]!.meanHoldingSteps).toBe(20);
+    expect(s.traffic.sources[0]!.meanHoldingSteps).toBeUndefined();
+    expect(resolveModel(s).sources[0]!.meanHoldingSteps).toBe(20);
     const noNeighbours = parseScenario(variant('    neighbours: [b]\n', ''));
     expect(noNeighbours.cells[0]!.neighbours).toBeUndefined();
     expect(scenarioCells(noNeighbours)[0]!.neighbours).toEqual([]);
@@ -449,6 +450,29 @@ describe('malformed scenarios', () => {
 
 describe('resolveModel', () => {
   const paper = parseScenario(paperText);
+
+  it('takes holding times from the source, else its cell type, else 20 steps', () => {
+    const typed = parseScenario(
+      variant('    capacity: 20\n', '    capacity: 20\n    meanHoldingSteps: 7\n'),
+    );
+    expect(resolveModel(typed).sources[0]!.meanHoldingSteps).toBe(7);
+    const own = parseScenario(
+      variant('      arrivalRate: 1\n', '      arrivalRate: 1\n      meanHoldingSteps: 3\n'),
+    );
+    expect(resolveModel(own).sources[0]!.meanHoldingSteps).toBe(3);
+  });
+
+  it("a traffic level can override named sources' rates instead of scaling them", () => {
+    const text = `${mini}  levels:\n    rush: { scale: 2, arrivalRates: { a-users: 0.25 } }\n  default: rush\n`;
+    expect(resolveModel(parseScenario(text)).sources[0]!.ratePerStep).toBe(0.25);
+    const bad = `${mini}  levels:\n    rush: { arrivalRates: { b-users: 1 } }\n  default: rush\n`;
+    expect(problemsOf(bad)).toMatchObject([
+      {
+        path: 'traffic.levels.rush.arrivalRates.b-users',
+        message: "unknown traffic source 'b-users'",
+      },
+    ]);
+  });
 
   it('scales arrival rates by the traffic level, the default level when none is given', () => {
     const rates = (level?: string) => resolveModel(paper, level).sources.map((s) => s.ratePerStep);

@@ -126,7 +126,8 @@ export function resolveModel(
     ...(template ? defs.map((c) => ({ ...template, id: `${c.id}-users`, cell: c.id })) : []),
   ];
   const sources = declared.map((s): SourceConfig => {
-    const ratePerStep = s.arrivalRate * level.scale;
+    const override = level.arrivalRates[s.id];
+    const ratePerStep = override ?? s.arrivalRate * level.scale;
     const multipliers = sourceMultipliers(s, s.cell, scenario.traffic.flashCrowds, episodeSteps);
     if (typeof s.trace === 'string') {
       throw new UserError(
@@ -141,7 +142,10 @@ export function resolveModel(
       id: s.id,
       cellIndex: indexOf.get(s.cell)!,
       ratePerStep,
-      meanHoldingSteps: s.meanHoldingSteps,
+      meanHoldingSteps:
+        s.meanHoldingSteps ??
+        scenario.cellTypes[defs[indexOf.get(s.cell)!]!.type]!.meanHoldingSteps ??
+        20,
       multipliers,
       trace,
       meanRatePerStep: trace || multipliers ? total / episodeSteps : ratePerStep,

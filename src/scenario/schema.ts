@@ -98,6 +98,12 @@ export const CellTypeSchema = z.strictObject({
     .positive()
     .max(LIMITS.capacity)
     .describe('Maximum number of users the cell serves at once.'),
+  meanHoldingSteps: z
+    .number()
+    .positive()
+    .max(LIMITS.totalSteps)
+    .optional()
+    .describe('Mean call duration of users at cells of this type, unless their source sets one.'),
   signalDbm: range(-120, -50, 'signalDbm').describe(
     "Range of a new user's signal strength at the cell's minimum power, dBm (uniform).",
   ),
@@ -195,8 +201,10 @@ export const TrafficSourceSchema = z.strictObject({
     .number()
     .positive()
     .max(LIMITS.totalSteps)
-    .default(20)
-    .describe('Mean call duration in steps (exponential).'),
+    .optional()
+    .describe(
+      "Mean call duration in steps (exponential); default: the cell type's meanHoldingSteps, else 20.",
+    ),
   schedule: ScheduleSchema.optional(),
   diurnal: DiurnalSchema.optional(),
   trace: z
@@ -238,7 +246,14 @@ export const TrafficLevelSchema = z.strictObject({
     .number()
     .nonnegative()
     .max(LIMITS.levelScale)
-    .describe('Multiplier applied to every arrival rate.'),
+    .default(1)
+    .describe('Multiplier applied to every arrival rate (and trace) without an override.'),
+  arrivalRates: z
+    .record(z.string(), z.number().nonnegative().max(LIMITS.arrivalRate))
+    .default({})
+    .describe(
+      'Overrides: the arrival rate of named traffic sources at this level (the scale does not apply to them).',
+    ),
 });
 
 export const TrafficSchema = z.strictObject({
@@ -250,7 +265,11 @@ export const TrafficSchema = z.strictObject({
     ),
   levels: z
     .record(id('traffic level name'), TrafficLevelSchema)
-    .default({ low: { scale: 0.5 }, normal: { scale: 1 }, high: { scale: 1.5 } })
+    .default({
+      low: { scale: 0.5, arrivalRates: {} },
+      normal: { scale: 1, arrivalRates: {} },
+      high: { scale: 1.5, arrivalRates: {} },
+    })
     .describe('Named traffic levels (the paper uses low, normal, high).'),
   default: z.string().default('normal').describe('Level used when none is chosen.'),
   windowSteps: z
@@ -859,6 +878,21 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       });
     }
   });
+  const allSourceIds = new Set([
+    ...s.traffic.sources.map((x) => x.id),
+    ...(s.traffic.everyCell ? [...cellIds].map((c) => `${c}-users`) : []),
+  ]);
+  for (const [name, level] of Object.entries(s.traffic.levels)) {
+    for (const sourceId of Object.keys(level.arrivalRates)) {
+      if (!allSourceIds.has(sourceId)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown traffic source '${sourceId}'`,
+          path: ['traffic', 'levels', name, 'arrivalRates', sourceId],
+        });
+      }
+    }
+  }
   if (!(s.traffic.default in s.traffic.levels)) {
     ctx.addIssue({
       code: 'custom',
