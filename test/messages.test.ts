@@ -14,7 +14,7 @@ function messageOf(file: string): string {
 
 // Snapshot tests: a change to any of these messages must be a deliberate, reviewed one.
 describe('scenario error messages', () => {
-  it.each(['typos', 'impossible', 'topology'])('%s.yaml', (name) => {
+  it.each(['typos', 'impossible', 'topology', 'guards'])('%s.yaml', (name) => {
     expect(messageOf(`test/fixtures/scenarios/bad/${name}.yaml`)).toMatchSnapshot();
   });
 });

@@ -96,7 +96,9 @@ describe('traffic profiles', () => {
     const trace = { arrivals: [3, 0, 1, 2] };
     const model = resolveModel(withTraffic({ trace }), 'high');
     const urban = model.sources.find((s) => s.id === 'urban-users')!;
-    expect(Array.from(urban.trace!)).toEqual([5, 0, 2, 3]); // ×1.5, rounded half up
+    expect(Array.from(urban.trace!)).toEqual([5, 0, 1, 3]); // ×1.5: running totals 4.5→5, 6→6, 9→9
+    const half = resolveModel(withTraffic({ trace: { arrivals: [1, 1, 1, 1] } }), 'low');
+    expect(Array.from(half.sources.find((s) => s.id === 'urban-users')!.trace!)).toEqual([1, 0, 1, 0]);
     const arrivals = generateArrivals(
       Rng.create(1),
       urban,
@@ -106,8 +108,8 @@ describe('traffic profiles', () => {
       model.stepsPerEpisode,
     );
     const perStep = (t: number) => arrivals.filter((a) => a.step === t).length;
-    expect([0, 1, 2, 3, 4, 100, 102].map(perStep)).toEqual([5, 0, 2, 3, 0, 5, 2]);
-    expect(urban.meanRatePerStep).toBeCloseTo(10 / 100);
+    expect([0, 1, 2, 3, 4, 100, 102].map(perStep)).toEqual([5, 0, 1, 3, 0, 5, 1]);
+    expect(urban.meanRatePerStep).toBeCloseTo(9 / 100);
   });
 
   it('the actor engine and the plain loop agree with profiles, crowds and traces, whatever the window', () => {

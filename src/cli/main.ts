@@ -15,7 +15,7 @@ import { loadScenarioFile } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/reference.js';
 import { trafficLevels } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
-import { scenarioCells } from '../scenario/topology.js';
+import { declaredCells } from '../scenario/topology.js';
 import { VERSION } from '../version.js';
 import {
   type ExperimentFlags,
@@ -205,7 +205,7 @@ function validateCommand(files: string[], flags: { set: string[] }): void {
     try {
       const s = loadScenarioFile(file, { set: flags.set });
       process.stdout.write(
-        `${file}: ok (scenario '${s.name}', ${scenarioCells(s).length} cells, ${s.traffic.sources.length} traffic sources, levels ${trafficLevels(s).join(', ')})\n`,
+        `${file}: ok (scenario '${s.name}', ${declaredCells(s).length} cells, ${s.traffic.sources.length + (s.traffic.everyCell ? declaredCells(s).length : 0)} traffic sources, levels ${trafficLevels(s).join(', ')})\n`,
       );
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

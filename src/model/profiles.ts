@@ -62,7 +62,20 @@ export function sourceMultipliers(
   return m;
 }
 
-/** A trace scaled by a traffic level: counts × scale, rounded half up. */
+/**
+ * A trace scaled by a traffic level: counts × scale, rounded so the running total stays the
+ * rounded running total of the scaled counts (the remainder carries to the next step). Rounding
+ * each count alone would turn every 1 into 1 at half scale.
+ */
 export function scaledTrace(arrivals: readonly number[], scale: number): Int32Array {
-  return Int32Array.from(arrivals, (n) => Math.floor(n * scale + 0.5));
+  const out = new Int32Array(arrivals.length);
+  let cumulative = 0;
+  let given = 0;
+  arrivals.forEach((n, t) => {
+    cumulative += n * scale;
+    const target = Math.floor(cumulative + 0.5);
+    out[t] = target - given;
+    given = target;
+  });
+  return out;
 }

@@ -78,7 +78,7 @@ export function parseOverride(spec: string): Override {
   const keys = parsePath(path, '--set');
   const raw = spec.slice(eq + 1).trim();
   if (raw === '') throw new UserError(`--set ${path}: give a value (write '' for an empty string)`);
-  const doc = parseDocument(raw, { schema: 'core', merge: false, uniqueKeys: true });
+  const doc = parseDocument(raw, { schema: 'core', merge: false, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     throw new UserError(

@@ -81,10 +81,15 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Scena
 
 function readScenarioText(file: string): string {
   try {
-    if (statSync(file).size > MAX_BYTES) tooLarge(file); // before reading it all
+    const stat = statSync(file);
+    // Devices and pipes report size 0 and may never end: only regular files are read.
+    if (stat.isFile() === false && !stat.isDirectory()) {
+      throw new UserError(`${file}: cannot read scenario (not a regular file)`);
+    }
+    if (stat.size > MAX_BYTES) tooLarge(file); // before reading it all
     return readFileSync(file, 'utf8');
   } catch (err) {
-    if (err instanceof ScenarioError) throw err;
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -183,6 +188,30 @@ function readLayers(text: string, file: string, chain: readonly string[]): Layer
   return [...bases, layer];
 }
 
+/** Keys repeated within one mapping, in linear time (a Set per mapping). */
+function duplicateKeys(doc: Document, lines: LineCounter): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          const at =
+            isNode(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : undefined;
+          problems.push({
+            path: '',
+            message: `YAML syntax error: the key '${String(key)}' appears twice in one mapping`,
+            line: at,
+          });
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return problems;
+}
+
 /** One file's text as YAML: syntax, tags and alias expansion are checked here. */
 function parseLayer(text: string, file: string): Layer {
   if (Buffer.byteLength(text, 'utf8') > MAX_BYTES) tooLarge(file);
@@ -190,7 +219,8 @@ function parseLayer(text: string, file: string): Layer {
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: true,
-    uniqueKeys: true,
+    // Duplicate keys are found by `duplicateKeys` below: the parser's own check is quadratic.
+    uniqueKeys: false,
     schema: 'core', // YAML 1.2: no implicit dates, octals or merge keys
     merge: false,
   });
@@ -204,6 +234,8 @@ function parseLayer(text: string, file: string): Layer {
       })),
     );
   }
+  const duplicates = duplicateKeys(doc, lines);
+  if (duplicates.length > 0) throw new ScenarioError(file, duplicates);
   const tagged = explicitTags(doc, lines);
   if (tagged.length > 0) throw new ScenarioError(file, tagged);
   let data: unknown;

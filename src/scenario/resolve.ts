@@ -180,7 +180,7 @@ export function resolveModel(
           signals: [...scenario.signals, ...announced],
           intervalMs: g.planner.intervalSteps * stepMs,
           batchMs: ms(g.planner.batchSeconds),
-          maxAgeMs: ms(g.planner.maxAgeSeconds),
+          maxAgeMs: ms(g.planner.maxAgeSeconds ?? 1.5 * g.planner.intervalSteps * stepSeconds),
           timeoutMs: ms(g.llm.timeoutSeconds),
         };
   return {

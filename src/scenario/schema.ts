@@ -477,8 +477,8 @@ export const PlannerSchema = z.strictObject({
     .default(40_000)
     .describe('Input-token budget (token bucket, simulated time).'),
   maxAgeSeconds: seconds(
-    'Agents ignore a suggestion whose observed state is older than this.',
-  ).default(15),
+    'Agents ignore a suggestion whose observed state is older than this. Default: 1.5 request periods (intervalSteps × stepSeconds), 15 s in the paper scenario.',
+  ).optional(),
   suggestionScope: z
     .enum(['state', 'once', 'hold'])
     .default('state')
@@ -630,8 +630,8 @@ export const ScenarioSchema = z
             rings: z
               .int()
               .nonnegative()
-              .max(180)
-              .describe('Rings around the centre cell (2 → 19 cells).'),
+              .max(40)
+              .describe('Rings around the centre cell (2 → 19 cells; at most 40 → 4,921 cells).'),
             spacingKm: z
               .number()
               .positive()
@@ -692,6 +692,51 @@ export type TrustParams = z.infer<typeof TrustSchema>;
 export type AlignmentSettings = z.infer<typeof AlignmentSchema>;
 export type Signal = z.infer<typeof SignalSchema>;
 
+/**
+ * Bounds the arrivals one window can hold (one message, all in memory): a source's highest rate
+ * over the episode — base or level override, × the largest level scale, × its schedule's, cycle's
+ * and flash crowds' peaks (or its trace's largest count) — × `windowSteps`.
+ */
+function checkPeakArrivals(s: Scenario, cellIds: ReadonlySet<string>, ctx: z.RefinementCtx): void {
+  const levels = Object.values(s.traffic.levels);
+  const maxScale = Math.max(0, ...levels.map((l) => l.scale));
+  type Src = Omit<TrafficSource, 'id' | 'cell'>;
+  const peakOf = (src: Src, id: string, cell: string): number => {
+    const overrides = levels.flatMap((l) =>
+      Object.hasOwn(l.arrivalRates, id) ? [l.arrivalRates[id]!] : [],
+    );
+    const trace = src.trace && typeof src.trace !== 'string' ? src.trace.arrivals : null;
+    const base = trace ? Math.max(0, ...trace) : src.arrivalRate;
+    const rate = Math.max(base * maxScale, ...overrides);
+    const schedule = Math.max(1, ...(src.schedule ?? []).map((p) => p.multiplier));
+    const cycle = src.diurnal ? 1 + src.diurnal.amplitude : 1;
+    const crowds = s.traffic.flashCrowds
+      .filter((f) => f.cells.includes(cell))
+      .reduce((m, f) => m * Math.max(1, f.multiplier), 1);
+    return rate * (trace ? crowds : schedule * cycle * crowds);
+  };
+  const check = (src: Src, id: string, cell: string, path: (string | number)[]) => {
+    if (src.arrivalRate > LIMITS.arrivalRate) return; // reported on its own
+    const perWindow = peakOf(src, id, cell) * s.traffic.windowSteps;
+    if (perWindow > LIMITS.arrivalsPerWindow) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the peak arrival rate (level, schedule, cycle and crowds included) × windowSteps = ${Math.round(perWindow)} arrivals per window; at most ${LIMITS.arrivalsPerWindow} are allowed (lower the rates or traffic.windowSteps)`,
+        path,
+      });
+    }
+  };
+  s.traffic.sources.forEach((src, i) => {
+    check(src, src.id, src.cell, ['traffic', 'sources', i, 'arrivalRate']);
+  });
+  const template = s.traffic.everyCell;
+  if (template) {
+    for (const cell of cellIds) {
+      check(template, `${cell}-users`, cell, ['traffic', 'everyCell', 'arrivalRate']);
+    }
+  }
+}
+
 /** Simulated time runs in whole milliseconds, so step boundaries add up exactly. */
 function isWholeMilliseconds(seconds: number): boolean {
   if (seconds > LIMITS.stepSeconds) return true; // reported as too big
@@ -716,7 +761,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       });
     }
     cellIds.add(cell.id);
-    if (!(cell.type in s.cellTypes)) {
+    if (!Object.hasOwn(s.cellTypes, cell.type)) {
       ctx.addIssue({
         code: 'custom',
         message: `unknown cell type '${cell.type}' (known: ${Object.keys(s.cellTypes).join(', ') || 'none'})`,
@@ -727,7 +772,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   // Generated cells: ids must not clash with explicit ones; their type must exist.
   const hex = s.layout?.hex;
   if (hex) {
-    if (!(hex.type in s.cellTypes)) {
+    if (!Object.hasOwn(s.cellTypes, hex.type)) {
       ctx.addIssue({
         code: 'custom',
         message: `unknown cell type '${hex.type}' (known: ${Object.keys(s.cellTypes).join(', ') || 'none'})`,
@@ -774,6 +819,12 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
         ctx.addIssue({
           code: 'custom',
           message: 'a cell cannot be its own neighbour',
+          path: ['cells', i, 'neighbours', j],
+        });
+      } else if (cell.neighbours!.indexOf(n) < j) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `neighbour '${n}' is listed twice`,
           path: ['cells', i, 'neighbours', j],
         });
       }
@@ -832,13 +883,22 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       });
     }
   });
-  s.traffic.sources.forEach((src, i) => {
+  const profiled: [Omit<TrafficSource, 'id' | 'cell'>, (string | number)[]][] = [
+    ...s.traffic.sources.map((src, i): [TrafficSource, (string | number)[]] => [
+      src,
+      ['traffic', 'sources', i],
+    ]),
+    ...(s.traffic.everyCell
+      ? [[s.traffic.everyCell, ['traffic', 'everyCell']] as [TrafficSource, (string | number)[]]]
+      : []),
+  ];
+  for (const [src, at] of profiled) {
     src.schedule?.forEach((piece, k) => {
       if (piece.fromStep >= episodeSteps) {
         ctx.addIssue({
           code: 'custom',
           message: `starts at step ${piece.fromStep}, after the episode's ${episodeSteps} steps`,
-          path: ['traffic', 'sources', i, 'schedule', k, 'fromStep'],
+          path: [...at, 'schedule', k, 'fromStep'],
         });
       }
     });
@@ -847,10 +907,74 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
         code: 'custom',
         message:
           'a trace gives the arrivals itself: it cannot be combined with schedule or diurnal',
-        path: ['traffic', 'sources', i, 'trace'],
+        path: [...at, 'trace'],
+      });
+    }
+    if (src.trace && typeof src.trace !== 'string' && src.trace.arrivals.length > episodeSteps) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the trace has ${src.trace.arrivals.length} steps; an episode has ${episodeSteps} (rows from step ${episodeSteps} on would never be replayed)`,
+        path: [...at, 'trace'],
+      });
+    }
+  }
+  // Flash crowds must act on something: a cell with drawn (not replayed) arrivals.
+  const poissonCells = new Set([
+    ...s.traffic.sources.filter((x) => !x.trace).map((x) => x.cell),
+    ...(s.traffic.everyCell && !s.traffic.everyCell.trace ? cellIds : []),
+  ]);
+  const crowdIds = new Set<string>();
+  s.traffic.flashCrowds.forEach((f, i) => {
+    if (crowdIds.has(f.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate flash crowd id '${f.id}'`,
+        path: ['traffic', 'flashCrowds', i, 'id'],
+      });
+    }
+    crowdIds.add(f.id);
+    f.cells.forEach((c, j) => {
+      if (cellIds.has(c) && !poissonCells.has(c)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `cell '${c}' has no traffic source with drawn arrivals (none, or only traces): the crowd would change nothing`,
+          path: ['traffic', 'flashCrowds', i, 'cells', j],
+        });
+      }
+    });
+  });
+  // A level's rate override cannot apply to a trace (its counts are the data).
+  for (const [name, level] of Object.entries(s.traffic.levels)) {
+    for (const src of s.traffic.sources) {
+      if (src.trace && Object.hasOwn(level.arrivalRates, src.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `source '${src.id}' replays a trace: a rate override cannot apply (use the level's scale)`,
+          path: ['traffic', 'levels', name, 'arrivalRates', src.id],
+        });
+      }
+    }
+  }
+  // A signal outside the episode would never be seen.
+  const episodeSeconds = episodeSteps * s.time.stepSeconds;
+  s.signals.forEach((signal, i) => {
+    if (signal.startSeconds >= episodeSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `starts at ${signal.startSeconds} s, after the episode's ${episodeSeconds} s`,
+        path: ['signals', i, 'startSeconds'],
       });
     }
   });
+  // Suggestions are judged at the next step: a maximum age under one step makes them all stale.
+  const maxAge = s.guidance.planner.maxAgeSeconds;
+  if (maxAge !== undefined && maxAge < s.time.stepSeconds) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `maxAgeSeconds (${maxAge}) is shorter than one step (${s.time.stepSeconds} s): every suggestion would be stale before an agent could use it`,
+      path: ['guidance', 'planner', 'maxAgeSeconds'],
+    });
+  }
   if (s.traffic.sources.length === 0 && !s.traffic.everyCell) {
     ctx.addIssue({
       code: 'custom',
@@ -865,7 +989,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
     if (sourceIds.has(src.id)) {
       ctx.addIssue({
         code: 'custom',
-        message: `duplicate traffic source id '${src.id}'`,
+        message: `duplicate traffic source id '${src.id}'${s.traffic.everyCell && src.id === `${src.cell}-users` ? ' (traffic.everyCell already makes a source <cell>-users for every cell)' : ''}`,
         path: ['traffic', 'sources', i, 'id'],
       });
     }
@@ -893,7 +1017,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       }
     }
   }
-  if (!(s.traffic.default in s.traffic.levels)) {
+  if (!Object.hasOwn(s.traffic.levels, s.traffic.default)) {
     ctx.addIssue({
       code: 'custom',
       message: `default level '${s.traffic.default}' is not among the levels (${Object.keys(s.traffic.levels).join(', ')})`,
@@ -921,17 +1045,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       path: ['time', 'stepSeconds'],
     });
   }
-  const maxScale = Math.max(0, ...Object.values(s.traffic.levels).map((l) => l.scale));
-  s.traffic.sources.forEach((src, i) => {
-    const perWindow = src.arrivalRate * maxScale * s.traffic.windowSteps;
-    if (src.arrivalRate <= LIMITS.arrivalRate && perWindow > LIMITS.arrivalsPerWindow) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `arrivalRate × the largest level scale × windowSteps = ${perWindow} arrivals per window; at most ${LIMITS.arrivalsPerWindow} are allowed (lower traffic.windowSteps)`,
-        path: ['traffic', 'sources', i, 'arrivalRate'],
-      });
-    }
-  });
+  checkPeakArrivals(s, cellIds, ctx);
   const { min, max } = s.initial.loadFraction;
   if (min < 0 || max > 1) {
     ctx.addIssue({

@@ -74,17 +74,37 @@ export function declaredCells(s: Scenario): CellDef[] {
 export function scenarioCells(s: Scenario): (CellDef & { neighbours: readonly string[] })[] {
   const cells = declaredCells(s);
   const radius = s.topology?.neighbourRadiusKm;
+  // Cells by square buckets of the radius: a cell's neighbours lie in its 3 × 3 block of buckets,
+  // so deriving every list costs about n × (cells per block), not n².
+  const buckets = new Map<string, number[]>();
+  const keyOf = (x: number, y: number) => `${x},${y}`;
+  if (radius !== undefined) {
+    cells.forEach((c, index) => {
+      if (!c.position) return;
+      const k = keyOf(Math.floor(c.position.x / radius), Math.floor(c.position.y / radius));
+      const list = buckets.get(k) ?? [];
+      list.push(index);
+      buckets.set(k, list);
+    });
+  }
   return cells.map((cell) => {
     if (cell.neighbours) return { ...cell, neighbours: cell.neighbours };
     if (radius === undefined || !cell.position) return { ...cell, neighbours: [] };
     const p = cell.position;
-    const near = cells
-      .flatMap((other, index) => {
-        if (other.id === cell.id || !other.position) return [];
-        const d = Math.hypot(other.position.x - p.x, other.position.y - p.y);
-        return d <= radius + 1e-9 ? [{ id: other.id, d, index }] : [];
-      })
-      .sort((a, b) => a.d - b.d || a.index - b.index);
+    const bx = Math.floor(p.x / radius);
+    const by = Math.floor(p.y / radius);
+    const near: { id: string; d: number; index: number }[] = [];
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (const index of buckets.get(keyOf(bx + dx, by + dy)) ?? []) {
+          const other = cells[index]!;
+          if (other.id === cell.id) continue;
+          const d = Math.hypot(other.position!.x - p.x, other.position!.y - p.y);
+          if (d <= radius + 1e-9) near.push({ id: other.id, d, index });
+        }
+      }
+    }
+    near.sort((a, b) => a.d - b.d || a.index - b.index);
     return { ...cell, neighbours: near.map((n) => n.id) };
   });
 }

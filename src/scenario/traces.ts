@@ -55,27 +55,38 @@ export function parseTraceCsv(text: string, where: string): number[] {
  * arrivals it holds. Anything else is left for the schema to judge.
  */
 export function inlineTraceFiles(doc: unknown, baseDir: string): unknown {
-  const sources = (doc as { traffic?: { sources?: unknown } } | null)?.traffic?.sources;
-  if (!Array.isArray(sources)) return doc;
-  for (const [i, source] of sources.entries()) {
-    const trace = (source as { trace?: unknown } | null)?.trace;
+  const traffic = (doc as { traffic?: { sources?: unknown; everyCell?: unknown } } | null)?.traffic;
+  if (!traffic || typeof traffic !== 'object') return doc;
+  const holders: [unknown, string][] = [
+    ...(Array.isArray(traffic.sources)
+      ? traffic.sources.map((x, i): [unknown, string] => [x, `traffic.sources[${i}].trace`])
+      : []),
+    [traffic.everyCell, 'traffic.everyCell.trace'],
+  ];
+  for (const [holder, path] of holders) {
+    const trace = (holder as { trace?: unknown } | null)?.trace;
     if (typeof trace !== 'string') continue;
-    const file = isAbsolute(trace) ? trace : join(baseDir, trace);
-    const where = `traffic.sources[${i}].trace (${trace})`;
-    let text: string;
-    try {
-      if (statSync(file).size > MAX_TRACE_BYTES) {
-        throw new UserError(`${where}: the file is larger than ${MAX_TRACE_BYTES} bytes`);
-      }
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UserError(
-        `${where}: cannot read the trace (${code === 'ENOENT' ? 'file not found' : String(code ?? err)})`,
-      );
-    }
-    (source as { trace: unknown }).trace = { arrivals: parseTraceCsv(text, trace), csv: trace };
+    (holder as { trace: unknown }).trace = readTrace(trace, baseDir, `${path} (${trace})`);
   }
   return doc;
+}
+
+function readTrace(trace: string, baseDir: string, where: string) {
+  const file = isAbsolute(trace) ? trace : join(baseDir, trace);
+  let text: string;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new UserError(`${where}: not a regular file`);
+    if (stat.size > MAX_TRACE_BYTES) {
+      throw new UserError(`${where}: the file is larger than ${MAX_TRACE_BYTES} bytes`);
+    }
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `${where}: cannot read the trace (${code === 'ENOENT' ? 'file not found' : String(code ?? err)})`,
+    );
+  }
+  return { arrivals: parseTraceCsv(text, trace), csv: trace };
 }
