@@ -98,7 +98,9 @@ describe('traffic profiles', () => {
     const urban = model.sources.find((s) => s.id === 'urban-users')!;
     expect(Array.from(urban.trace!)).toEqual([5, 0, 1, 3]); // ×1.5: running totals 4.5→5, 6→6, 9→9
     const half = resolveModel(withTraffic({ trace: { arrivals: [1, 1, 1, 1] } }), 'low');
-    expect(Array.from(half.sources.find((s) => s.id === 'urban-users')!.trace!)).toEqual([1, 0, 1, 0]);
+    expect(Array.from(half.sources.find((s) => s.id === 'urban-users')!.trace!)).toEqual([
+      1, 0, 1, 0,
+    ]);
     const arrivals = generateArrivals(
       Rng.create(1),
       urban,
