@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseScenario, ScenarioError } from '../src/scenario/load.js';
 import {
+  GENERATED_MARKER,
   renderScenarioReference,
   scenarioJsonSchema,
   undocumentedFields,
+  withGeneratedReference,
 } from '../src/scenario/reference.js';
 import { ScenarioSchema } from '../src/scenario/schema.js';
 import {
@@ -224,6 +226,16 @@ describe('docs/scenario-reference.md', () => {
     if (onDisk !== fresh) {
       expect.fail(
         'docs/scenario-reference.md is stale: the scenario schema changed. Run `npm run docs:scenarios` and commit the result.',
+      );
+    }
+  });
+
+  it('is also the generated part of docs/scenarios.md, which is up to date', () => {
+    const guide = readFileSync('docs/scenarios.md', 'utf8');
+    expect(guide).toContain(GENERATED_MARKER);
+    if (withGeneratedReference(guide) !== guide) {
+      expect.fail(
+        'docs/scenarios.md is stale: its field reference no longer matches the schema. Run `npm run docs:scenarios` and commit the result.',
       );
     }
   });

@@ -363,3 +363,24 @@ export function renderScenarioReference(schema: z.ZodType = ScenarioSchema): str
 export function undocumentedFields(schema: z.ZodType = ScenarioSchema): string[] {
   return render(schema).undocumented;
 }
+
+/** The marker after which `docs/scenarios.md` holds the generated field reference. */
+export const GENERATED_MARKER =
+  '<!-- Field reference: generated from src/scenario/schema.ts by `npm run docs:scenarios`; do not edit below. -->';
+
+/**
+ * `docs/scenarios.md` with its generated part brought up to date: the hand-written guide up to
+ * the marker, then the field reference (its headings one level down).
+ */
+export function withGeneratedReference(
+  guide: string,
+  reference = renderScenarioReference(),
+): string {
+  const at = guide.indexOf(GENERATED_MARKER);
+  const head = (at >= 0 ? guide.slice(0, at) : `${guide.trimEnd()}\n\n`).trimEnd();
+  const body = reference
+    .replace(/^# Scenario reference\n+/, '')
+    .replace(/^<!--[^\n]*-->\n+/m, '')
+    .replace(/^(#+) /gm, '#$1 ');
+  return `${head}\n\n${GENERATED_MARKER}\n\n## Field reference\n\n${body.trimEnd()}\n`;
+}
