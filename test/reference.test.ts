@@ -214,7 +214,7 @@ describe('aura schema (JSON Schema)', () => {
     expect(schema.required).toBeUndefined();
     expect(schema.if).toEqual({ required: ['extends'] });
     expect((schema.else as { required: string[] }).required).toEqual(
-      expect.arrayContaining(['name', 'cellTypes', 'traffic']),
+      expect.arrayContaining(['name', 'traffic']),
     );
   });
 });

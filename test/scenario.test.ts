@@ -169,7 +169,7 @@ describe('malformed scenarios', () => {
   });
 
   it('reports every missing top-level field of an empty document', () => {
-    expect(problemsOf('').map((p) => p.path)).toEqual(['name', 'cellTypes', 'traffic']);
+    expect(problemsOf('').map((p) => p.path)).toEqual(['name', 'traffic']);
     expect(problemsOf('- 1\n- 2\n')).toMatchObject([{ path: '', line: 1 }]);
   });
 
@@ -248,7 +248,11 @@ describe('malformed scenarios', () => {
       '    type: micro\n    neighbours: [a]',
     );
     expect(problemsOf(text)).toEqual([
-      { path: 'cells[1].type', message: "unknown cell type 'micro' (known: macro)", line: 11 },
+      {
+        path: 'cells[1].type',
+        message: "unknown cell type 'micro' (known: rural, urban, macro)",
+        line: 11,
+      },
     ]);
   });
 
@@ -456,6 +460,19 @@ describe('malformed scenarios', () => {
 
 describe('resolveModel', () => {
   const paper = parseScenario(paperText);
+
+  it("has the paper's rural and urban presets built in; a preset of the same name replaces one", () => {
+    const bare = parseScenario(
+      'name: bare\ncells:\n  - { id: r, type: rural }\n  - { id: u, type: urban }\ntraffic:\n  everyCell: { arrivalRate: 1 }\n',
+    );
+    const [r, u] = resolveModel(bare).cells;
+    expect([r!.powerMin, r!.powerMax, r!.capacity]).toEqual([43, 46, 50]);
+    expect([u!.powerMin, u!.powerMax, u!.capacity]).toEqual([30, 37, 30]);
+    const own = parseScenario(
+      'name: own\ncellTypes:\n  urban: { power: { min: 20, max: 30, step: 5 }, capacity: 10 }\ncells:\n  - { id: u, type: urban }\ntraffic:\n  everyCell: { arrivalRate: 1 }\n',
+    );
+    expect(resolveModel(own).cells[0]!.capacity).toBe(10);
+  });
 
   it('takes holding times from the source, else its cell type, else 20 steps', () => {
     const typed = parseScenario(

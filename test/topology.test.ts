@@ -91,7 +91,7 @@ traffic:
     ).toEqual([
       expect.objectContaining({
         path: 'layout.hex.type',
-        message: "unknown cell type 'micro' (known: macro)",
+        message: "unknown cell type 'micro' (known: rural, urban, macro)",
       }),
     ]);
     expect(problems(`name: x\n${types}${traffic}`)).toEqual([

@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { scaledTrace, sourceMultipliers } from '../model/profiles.js';
 import {
   type AlignmentSettings,
+  cellTypesOf,
   type LlmSettings,
   type PlannerSettings,
   type Scenario,
@@ -99,9 +100,10 @@ export function resolveModel(
     );
   }
   const defs = scenarioCells(scenario);
+  const types = cellTypesOf(scenario);
   const indexOf = new Map(defs.map((c, i) => [c.id, i]));
   const cells = defs.map((cell, index): CellConfig => {
-    const type = scenario.cellTypes[cell.type]!;
+    const type = types[cell.type]!;
     const power = cell.power ?? type.power;
     return {
       id: cell.id,
@@ -143,9 +145,7 @@ export function resolveModel(
       cellIndex: indexOf.get(s.cell)!,
       ratePerStep,
       meanHoldingSteps:
-        s.meanHoldingSteps ??
-        scenario.cellTypes[defs[indexOf.get(s.cell)!]!.type]!.meanHoldingSteps ??
-        20,
+        s.meanHoldingSteps ?? types[defs[indexOf.get(s.cell)!]!.type]!.meanHoldingSteps ?? 20,
       multipliers,
       trace,
       meanRatePerStep: trace || multipliers ? total / episodeSteps : ratePerStep,

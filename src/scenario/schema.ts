@@ -617,7 +617,10 @@ export const ScenarioSchema = z
       .describe('Randomised start of every episode (power is uniform over the levels).'),
     cellTypes: z
       .record(id('cell type name'), CellTypeSchema)
-      .describe('Named cell presets (e.g. rural, urban).'),
+      .default({})
+      .describe(
+        "Named cell presets, besides the built-in `rural` and `urban` (the paper's; a preset of the same name replaces them).",
+      ),
     cells: z
       .array(CellSchema)
       .max(LIMITS.cells)
@@ -737,6 +740,27 @@ function checkPeakArrivals(s: Scenario, cellIds: ReadonlySet<string>, ctx: z.Ref
   }
 }
 
+/** The paper's two presets (Section 3): always available, replaceable by name. */
+export const BUILTIN_CELL_TYPES: Readonly<Record<string, CellType>> = {
+  rural: {
+    power: { min: 43, max: 46, step: 1 },
+    capacity: 50,
+    signalDbm: { min: -120, max: -50 },
+    snrDb: { min: 0, max: 30 },
+  },
+  urban: {
+    power: { min: 30, max: 37, step: 1 },
+    capacity: 30,
+    signalDbm: { min: -120, max: -50 },
+    snrDb: { min: 0, max: 30 },
+  },
+};
+
+/** The scenario's cell types: the built-in presets, then its own (which win by name). */
+export function cellTypesOf(s: Pick<Scenario, 'cellTypes'>): Record<string, CellType> {
+  return { ...BUILTIN_CELL_TYPES, ...s.cellTypes };
+}
+
 /** Simulated time runs in whole milliseconds, so step boundaries add up exactly. */
 function isWholeMilliseconds(seconds: number): boolean {
   if (seconds > LIMITS.stepSeconds) return true; // reported as too big
@@ -751,6 +775,7 @@ export function stepMilliseconds(stepSeconds: number): number {
 
 /** Cross-field checks: ids unique, references resolve, levels exist, the run is finite. */
 function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
+  const types = cellTypesOf(s);
   const cellIds = new Set<string>();
   s.cells.forEach((cell, i) => {
     if (cellIds.has(cell.id)) {
@@ -761,10 +786,10 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       });
     }
     cellIds.add(cell.id);
-    if (!Object.hasOwn(s.cellTypes, cell.type)) {
+    if (!Object.hasOwn(types, cell.type)) {
       ctx.addIssue({
         code: 'custom',
-        message: `unknown cell type '${cell.type}' (known: ${Object.keys(s.cellTypes).join(', ') || 'none'})`,
+        message: `unknown cell type '${cell.type}' (known: ${Object.keys(types).join(', ')})`,
         path: ['cells', i, 'type'],
       });
     }
@@ -772,10 +797,10 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   // Generated cells: ids must not clash with explicit ones; their type must exist.
   const hex = s.layout?.hex;
   if (hex) {
-    if (!Object.hasOwn(s.cellTypes, hex.type)) {
+    if (!Object.hasOwn(types, hex.type)) {
       ctx.addIssue({
         code: 'custom',
-        message: `unknown cell type '${hex.type}' (known: ${Object.keys(s.cellTypes).join(', ') || 'none'})`,
+        message: `unknown cell type '${hex.type}' (known: ${Object.keys(types).join(', ')})`,
         path: ['layout', 'hex', 'type'],
       });
     }
