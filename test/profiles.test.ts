@@ -154,6 +154,38 @@ describe('traffic profiles', () => {
   });
 });
 
+describe('area sources', () => {
+  it("give each cell of the area its own source, with the area's settings and overrides", () => {
+    const text = `name: area
+cells:
+  - { id: a, type: urban }
+  - { id: b, type: urban }
+  - { id: c, type: rural }
+traffic:
+  areas:
+    - { id: downtown, cells: [a, b], arrivalRate: 2, diurnal: { periodSteps: 50, amplitude: 0.5 } }
+  sources:
+    - { id: c-users, cell: c, arrivalRate: 1 }
+  levels:
+    normal: { scale: 1 }
+    rush: { scale: 1, arrivalRates: { downtown: 3 } }
+`;
+    const s = parseScenario(text);
+    const normal = resolveModel(s, 'normal');
+    expect(normal.sources.map((x) => [x.id, x.cellIndex, x.ratePerStep])).toEqual([
+      ['c-users', 2, 1],
+      ['downtown-a', 0, 2],
+      ['downtown-b', 1, 2],
+    ]);
+    expect(normal.sources[1]!.multipliers).not.toBeNull();
+    expect(resolveModel(s, 'rush').sources[2]!.ratePerStep).toBe(3);
+    const bad = text.replace('cells: [a, b]', 'cells: [a, z]');
+    expect(() => parseScenario(bad, 'x.yaml')).toThrow(
+      /traffic\.areas\[0\]\.cells\[1\] \(line 8\): unknown cell 'z'/,
+    );
+  });
+});
+
 describe('profile validation', () => {
   const mini = `name: mini
 cellTypes:

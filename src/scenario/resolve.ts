@@ -125,10 +125,16 @@ export function resolveModel(
   const template = scenario.traffic.everyCell;
   const declared = [
     ...scenario.traffic.sources,
+    ...scenario.traffic.areas.flatMap(({ cells, ...area }) =>
+      cells.map((cell) => ({ ...area, id: `${area.id}-${cell}`, areaId: area.id, cell })),
+    ),
     ...(template ? defs.map((c) => ({ ...template, id: `${c.id}-users`, cell: c.id })) : []),
   ];
   const sources = declared.map((s): SourceConfig => {
-    const override = level.arrivalRates[s.id];
+    // An area's override applies to each of its cells' sources.
+    const areaId = 'areaId' in s && typeof s.areaId === 'string' ? s.areaId : undefined;
+    const override =
+      level.arrivalRates[s.id] ?? (areaId !== undefined ? level.arrivalRates[areaId] : undefined);
     const ratePerStep = override ?? s.arrivalRate * level.scale;
     const multipliers = sourceMultipliers(s, s.cell, scenario.traffic.flashCrowds, episodeSteps);
     if (typeof s.trace === 'string') {

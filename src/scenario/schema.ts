@@ -258,6 +258,16 @@ export const TrafficLevelSchema = z.strictObject({
 
 export const TrafficSchema = z.strictObject({
   sources: z.array(TrafficSourceSchema).default([]).describe('User arrival processes.'),
+  areas: z
+    .array(
+      TrafficSourceSchema.omit({ cell: true }).extend({
+        cells: z.array(z.string()).min(1).describe('The cells of the area.'),
+      }),
+    )
+    .default([])
+    .describe(
+      'Area sources: each of its cells gets a source `<id>-<cell>` with these settings (rates are per cell).',
+    ),
   everyCell: TrafficSourceSchema.omit({ id: true, cell: true })
     .optional()
     .describe(
@@ -732,6 +742,11 @@ function checkPeakArrivals(s: Scenario, cellIds: ReadonlySet<string>, ctx: z.Ref
   s.traffic.sources.forEach((src, i) => {
     check(src, src.id, src.cell, ['traffic', 'sources', i, 'arrivalRate']);
   });
+  s.traffic.areas.forEach((area, i) => {
+    for (const cell of area.cells) {
+      check(area, `${area.id}-${cell}`, cell, ['traffic', 'areas', i, 'arrivalRate']);
+    }
+  });
   const template = s.traffic.everyCell;
   if (template) {
     for (const cell of cellIds) {
@@ -916,6 +931,10 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
     ...(s.traffic.everyCell
       ? [[s.traffic.everyCell, ['traffic', 'everyCell']] as [TrafficSource, (string | number)[]]]
       : []),
+    ...s.traffic.areas.map((area, i): [TrafficSource, (string | number)[]] => [
+      { ...area, cell: area.cells[0]! },
+      ['traffic', 'areas', i],
+    ]),
   ];
   for (const [src, at] of profiled) {
     src.schedule?.forEach((piece, k) => {
@@ -946,6 +965,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   // Flash crowds must act on something: a cell with drawn (not replayed) arrivals.
   const poissonCells = new Set([
     ...s.traffic.sources.filter((x) => !x.trace).map((x) => x.cell),
+    ...s.traffic.areas.filter((x) => !x.trace).flatMap((x) => x.cells),
     ...(s.traffic.everyCell && !s.traffic.everyCell.trace ? cellIds : []),
   ]);
   const crowdIds = new Set<string>();
@@ -1000,16 +1020,28 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
       path: ['guidance', 'planner', 'maxAgeSeconds'],
     });
   }
-  if (s.traffic.sources.length === 0 && !s.traffic.everyCell) {
+  s.traffic.areas.forEach((area, i) => {
+    area.cells.forEach((c, j) => {
+      if (!cellIds.has(c)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown cell '${c}'`,
+          path: ['traffic', 'areas', i, 'cells', j],
+        });
+      }
+    });
+  });
+  if (s.traffic.sources.length === 0 && s.traffic.areas.length === 0 && !s.traffic.everyCell) {
     ctx.addIssue({
       code: 'custom',
       message: 'no traffic: give traffic.sources or traffic.everyCell',
       path: ['traffic', 'sources'],
     });
   }
-  const sourceIds = new Set<string>(
-    s.traffic.everyCell ? [...cellIds].map((c) => `${c}-users`) : [],
-  );
+  const sourceIds = new Set<string>([
+    ...(s.traffic.everyCell ? [...cellIds].map((c) => `${c}-users`) : []),
+    ...s.traffic.areas.flatMap((a) => a.cells.map((c) => `${a.id}-${c}`)),
+  ]);
   s.traffic.sources.forEach((src, i) => {
     if (sourceIds.has(src.id)) {
       ctx.addIssue({
@@ -1029,6 +1061,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   });
   const allSourceIds = new Set([
     ...s.traffic.sources.map((x) => x.id),
+    ...s.traffic.areas.flatMap((a) => [a.id, ...a.cells.map((c) => `${a.id}-${c}`)]),
     ...(s.traffic.everyCell ? [...cellIds].map((c) => `${c}-users`) : []),
   ]);
   for (const [name, level] of Object.entries(s.traffic.levels)) {
