@@ -215,6 +215,20 @@ function validateCommand(files: string[], flags: { set: string[] }): void {
   if (failures.length > 0) throw new UserError(failures.join('\n'));
 }
 
+/** The options `experiment` and `sweep` share: the grid, the pool, the output, resume. */
+function gridOptions(command: Command, what: string, traffic: string): void {
+  command
+    .option('-c, --configs <names>', `configurations: comma-separated, or 'all'`, 'all')
+    .option('-t, --traffic <levels>', "traffic levels: comma-separated, or 'all'", traffic)
+    .option('-n, --seeds <n>', 'seeds 1..n (default 10)', parsePositive)
+    .option('--seed-list <seeds>', 'explicit seeds, comma-separated', parseSeedList)
+    .option('-w, --workers <n>', 'worker threads (default: one per CPU)', parsePositive)
+    .option('-o, --out <dir>', `${what} directory (default runs/<scenario>-${what})`)
+    .option('--resume', `finish an interrupted ${what} in --out: skip the runs already done`)
+    .option('--no-progress', 'no progress output')
+    .option(...SET_OPTION);
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -258,33 +272,25 @@ export function buildProgram(): Command {
     .option(...SET_OPTION)
     .action((file: string, flags: RunFlags) => runCommand(file, flags));
 
-  program
+  const experiment = program
     .command('experiment')
     .description(
       "Run the paper's grid — configurations × traffic levels × seeds — on worker threads, then write results, statistics and a report.",
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('-c, --configs <names>', `configurations: comma-separated, or 'all'`, 'all')
-    .option('-t, --traffic <levels>', "traffic levels: comma-separated, or 'all'", 'all')
-    .option('-n, --seeds <n>', 'seeds 1..n (default 10)', parsePositive)
-    .option('--seed-list <seeds>', 'explicit seeds, comma-separated', parseSeedList)
-    .option('-w, --workers <n>', 'worker threads (default: one per CPU)', parsePositive)
-    .option('-o, --out <dir>', 'experiment directory (default runs/<scenario>-experiment)')
-    .option('--resume', 'finish an interrupted experiment in --out: skip the runs already done')
     .option(
       '--all-pairs',
       "Dunn's test on every pair of configurations, not only against marl-only",
-    )
-    .option('--no-progress', 'no progress output')
-    .option(...SET_OPTION)
-    .action(async (file: string, flags: ExperimentFlags) => {
-      const configs = chooseConfigs(flags.configs, '--configs');
-      const scenario = loadScenarioFile(file, { set: flags.set });
-      const traffics = chooseLevels(scenario, flags.traffic, file);
-      await experimentCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
-    });
+    );
+  gridOptions(experiment, 'experiment', 'all');
+  experiment.action(async (file: string, flags: ExperimentFlags) => {
+    const configs = chooseConfigs(flags.configs, '--configs');
+    const scenario = loadScenarioFile(file, { set: flags.set });
+    const traffics = chooseLevels(scenario, flags.traffic, file);
+    await experimentCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+  });
 
-  program
+  const sweep = program
     .command('sweep')
     .description(
       'Vary scenario parameters over a grid (× configurations × seeds) and report each metric against each parameter.',
@@ -295,22 +301,14 @@ export function buildProgram(): Command {
       'a parameter path and its values, e.g. guidance.llm.latency.medianSeconds=0.1,2,20 (repeatable)',
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
-    )
-    .option('-c, --configs <names>', `configurations: comma-separated, or 'all'`, 'all')
-    .option('-t, --traffic <levels>', "traffic levels: comma-separated, or 'all'", 'normal')
-    .option('-n, --seeds <n>', 'seeds 1..n (default 10)', parsePositive)
-    .option('--seed-list <seeds>', 'explicit seeds, comma-separated', parseSeedList)
-    .option('-w, --workers <n>', 'worker threads (default: one per CPU)', parsePositive)
-    .option('-o, --out <dir>', 'sweep directory (default runs/<scenario>-sweep)')
-    .option('--resume', 'finish an interrupted sweep in --out: skip the runs already done')
-    .option('--no-progress', 'no progress output')
-    .option(...SET_OPTION)
-    .action(async (file: string, flags: SweepFlags) => {
-      const configs = chooseConfigs(flags.configs, '--configs');
-      const scenario = loadScenarioFile(file, { set: flags.set });
-      const traffics = chooseLevels(scenario, flags.traffic, file);
-      await sweepCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
-    });
+    );
+  gridOptions(sweep, 'sweep', 'normal');
+  sweep.action(async (file: string, flags: SweepFlags) => {
+    const configs = chooseConfigs(flags.configs, '--configs');
+    const scenario = loadScenarioFile(file, { set: flags.set });
+    const traffics = chooseLevels(scenario, flags.traffic, file);
+    await sweepCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+  });
 
   program
     .command('playbook')
