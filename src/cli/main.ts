@@ -26,6 +26,7 @@ import {
   sweepCommand,
 } from './experiment.js';
 import { formatSummary } from './format.js';
+import { checkLlmAccess, type LlmFlags, llmFilesOf, llmOptions, llmSets } from './llm.js';
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -35,7 +36,7 @@ function parseSeed(value: string): number {
   return n;
 }
 
-interface RunFlags {
+interface RunFlags extends LlmFlags {
   traffic?: string;
   config: string;
   seed: number;
@@ -119,7 +120,13 @@ function runDirOf(
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
   const configs = chooseConfigs(flags.config);
-  const scenario = loadScenarioFile(file, { set: flags.set });
+  const scenario = loadScenarioFile(file, { set: [...llmSets(flags), ...flags.set] });
+  const llm = llmFilesOf(flags);
+  checkLlmAccess(
+    scenario,
+    configs.some((c) => c !== 'marl-only'),
+    llm,
+  );
   const levels = chooseLevels(scenario, flags.traffic ?? scenario.traffic.default, file);
   const summaries: Summary[] = [];
   if (flags.playbook && configs.includes('marl-only')) {
@@ -149,6 +156,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
         policyFile: flags.policy,
         transfer: flags.transfer,
         playbookFile: flags.playbook,
+        llm,
         onEpisode: (record) => {
           done++;
           if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });
@@ -227,6 +235,7 @@ function gridOptions(command: Command, what: string, traffic: string): void {
     .option('--resume', `finish an interrupted ${what} in --out: skip the runs already done`)
     .option('--no-progress', 'no progress output')
     .option(...SET_OPTION);
+  llmOptions(command);
 }
 
 export function buildProgram(): Command {
@@ -240,7 +249,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program
+  const run = program
     .command('run')
     .description('Train the agents, test them, print a summary and write a run directory.')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -269,8 +278,8 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'no progress bar')
-    .option(...SET_OPTION)
-    .action((file: string, flags: RunFlags) => runCommand(file, flags));
+    .option(...SET_OPTION);
+  llmOptions(run).action((file: string, flags: RunFlags) => runCommand(file, flags));
 
   const experiment = program
     .command('experiment')
@@ -285,9 +294,15 @@ export function buildProgram(): Command {
   gridOptions(experiment, 'experiment', 'all');
   experiment.action(async (file: string, flags: ExperimentFlags) => {
     const configs = chooseConfigs(flags.configs, '--configs');
-    const scenario = loadScenarioFile(file, { set: flags.set });
+    const set = [...llmSets(flags), ...flags.set];
+    const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    await experimentCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+    checkLlmAccess(
+      scenario,
+      configs.some((c) => c !== 'marl-only'),
+      llmFilesOf(flags),
+    );
+    await experimentCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
   const sweep = program
@@ -305,9 +320,15 @@ export function buildProgram(): Command {
   gridOptions(sweep, 'sweep', 'normal');
   sweep.action(async (file: string, flags: SweepFlags) => {
     const configs = chooseConfigs(flags.configs, '--configs');
-    const scenario = loadScenarioFile(file, { set: flags.set });
+    const set = [...llmSets(flags), ...flags.set];
+    const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    await sweepCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+    checkLlmAccess(
+      scenario,
+      configs.some((c) => c !== 'marl-only'),
+      llmFilesOf(flags),
+    );
+    await sweepCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
   program
