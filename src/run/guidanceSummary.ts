@@ -78,6 +78,8 @@ export interface PhaseGuidance {
 export interface GuidanceSummary {
   /** The offline playbook's verdict: the entry the agents started from, or none (novel). */
   playbook: PlaybookMatch | null;
+  /** Planner actors: 1 (scope 'network') or one per region. */
+  planners: number;
   training: PhaseGuidance;
   test: PhaseGuidance;
   /**
@@ -193,6 +195,7 @@ export function guidanceSummary(
   const test = outcome.world.testTotals;
   return {
     playbook,
+    planners: config.guidance!.plannerRegions.length,
     training: phaseGuidance(training, g.ledger.training, g.ageHistogram.training, g.ageBucketMs),
     test: phaseGuidance(test, g.ledger.test, g.ageHistogram.test, g.ageBucketMs),
     trust: Object.fromEntries(
