@@ -8,6 +8,7 @@ import { Rng } from '../src/engine/rng.js';
 import { SimulatedProvider } from '../src/llm/simulated.js';
 import type { LlmProvider, Prompt } from '../src/llm/types.js';
 import { executeRun } from '../src/run/execute.js';
+import { buildSummary } from '../src/run/summary.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
@@ -104,6 +105,15 @@ describe('regional planners', () => {
     const regional = await calls(6, { scope: 'region', regionCells: 64 });
     expect(regional.calls / small.calls).toBeLessThan(3);
   }, 30_000);
+
+  it('keeps no per-cell counters per episode when asked (memory flat over episodes), same summary', async () => {
+    const model = resolveModel(city({}), 'normal', 'aura');
+    const kept = await runActors(model, { seed: 4 });
+    const flat = await runActors(model, { seed: 4, keepEpisodes: false });
+    expect(kept.episodes.every((e) => e.counters.cells.length === 37)).toBe(true);
+    expect(flat.episodes.every((e) => e.counters.cells.length === 0)).toBe(true);
+    expect(buildSummary(model, 'aura', 4, flat)).toEqual(buildSummary(model, 'aura', 4, kept));
+  });
 
   it('the network scope is the single planner of before', () => {
     const model = resolveModel(city({}), 'normal', 'guided');

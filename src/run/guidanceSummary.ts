@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from '../engine/run.js';
 import { agePercentileMs, type LlmCounts } from '../model/guidance.js';
-import { addCounters, type EpisodeCounters, sumOverCells, zeroCounters } from '../model/world.js';
+import { type EpisodeCounters, sumOverCells } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import type { PlaybookMatch } from './playbook.js';
 
@@ -120,12 +120,6 @@ export function settlingEpisode(path: readonly number[], band: number): number {
   return 0;
 }
 
-export function totalsOf(records: readonly { counters: EpisodeCounters }[], cells: number) {
-  const totals = zeroCounters(cells);
-  for (const r of records) addCounters(totals, r.counters);
-  return totals;
-}
-
 function phaseGuidance(
   totals: EpisodeCounters,
   l: LlmCounts,
@@ -187,11 +181,7 @@ export function guidanceSummary(
 ): GuidanceSummary | null {
   const g = outcome.world.guidance;
   if (!g) return null;
-  const n = config.cells.length;
-  const training = totalsOf(
-    outcome.episodes.filter((e) => e.phase === 'training'),
-    n,
-  );
+  const training = outcome.trainingTotals;
   const test = outcome.world.testTotals;
   return {
     playbook,

@@ -273,7 +273,8 @@ function plannerRegionsOf(
   const plannerOfCell: number[] = [];
   for (let i = 0; i < cellCount; i++) {
     const k = Math.floor(i / size);
-    (plannerRegions[k] ??= []).push(i);
+    if (!plannerRegions[k]) plannerRegions[k] = [];
+    plannerRegions[k]!.push(i);
     plannerOfCell.push(k);
   }
   if (plannerRegions.length === 0) plannerRegions.push([]);
