@@ -6,6 +6,9 @@
  *   2. power changes apply, then handoff requests are resolved against the neighbours;
  *   3. calls end, arriving users are admitted or refused, channels drift (floor drops);
  *   4. each agent gets its immediate reward and updates its Q-table; counters accumulate.
+ * Steps 1 and 2's power change share one pass over the cells, as do 3 and 4 (each reads only its
+ * own cell and its neighbours' power, final by then), so a step walks the cells' data three times
+ * instead of five: that is what keeps large networks in cache.
  * A step in which any request went unserved (refused arrival, dropped handoff, floor drop) is a
  * system failure.
  *
@@ -342,25 +345,25 @@ export function stepWorld(world: World): void {
   const guidance = world.guidance;
   const nowMs = step * config.stepMs + world.offsetMs;
 
-  // 1. Observe and decide (with guidance: the trust gate between the suggestion and own choice).
+  // 1–2a. Observe, decide (with guidance: the trust gate between the suggestion and own choice),
+  // and apply the power change: an observation reads its own cell only, so one pass does both.
   for (let i = 0; i < n; i++) {
     const s = observe(world, i);
     scratch.state[i] = s;
+    let a: number;
     if (guidance) {
       const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
       const own = selectAction(agents[i]!, s, epsilon, world.rng.agent[i]!);
-      scratch.action[i] = guidedDecision(guidance, i, s, own, nowMs, counters.cells[i]!);
+      a = guidedDecision(guidance, i, s, own, nowMs, counters.cells[i]!);
     } else {
-      scratch.action[i] = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
+      a = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
     }
+    scratch.action[i] = a;
     scratch.drops[i] = 0;
-  }
-  // 2. Power, then handoffs (in cell order, against the neighbours' current state).
-  for (let i = 0; i < n; i++) {
-    const a = scratch.action[i]!;
     if (a === INCREASE) changePower(cells[i]!, 1);
     else if (a === DECREASE) changePower(cells[i]!, -1);
   }
+  // 2b. Handoffs, in cell order, against the neighbours' new power and current load.
   for (let i = 0; i < n; i++) {
     if (scratch.action[i] !== HANDOFF) continue;
     const c = counters.cells[i]!;
@@ -373,7 +376,9 @@ export function stepWorld(world: World): void {
       scratch.drops[i]!++;
     }
   }
-  // 3. Departures, arrivals, drift.
+  // 3–4. Per cell: departures, arrivals, drift; then reward, learning, counters. A cell's
+  // reward reads its own users and its neighbours' (final) power only, so one pass does both.
+  let failed = false;
   for (let i = 0; i < n; i++) {
     const cell = cells[i]!;
     const c = counters.cells[i]!;
@@ -392,12 +397,7 @@ export function stepWorld(world: World): void {
     const lost = driftUsers(cell, radio, world.rng.channel[i]!);
     c.signalDrops += lost;
     scratch.drops[i]! += lost;
-  }
-  // 4. Rewards, learning, counters.
-  let failed = false;
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    const c = counters.cells[i]!;
+
     cell.poorUsers = countPoor(cell, radio, cells);
     const drops = scratch.drops[i]!;
     world.lastDrops[i] = drops;
