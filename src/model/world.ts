@@ -32,9 +32,10 @@ import {
 } from '../agents/qlearning.js';
 import type { Rng } from '../engine/rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import { type Arrival, drawUser } from './arrivals.js';
+import { type ArrivalWindow, drawUser } from './arrivals.js';
 import {
   admit,
+  admitFrom,
   type CellState,
   changePower,
   countPoor,
@@ -110,9 +111,22 @@ export interface EpisodeCounters {
   cells: CellCounters[];
 }
 
+/** A source's pending arrivals: windows in order, and the next arrival (`w`, `i`). */
 interface ArrivalQueue {
-  items: Arrival[];
-  head: number;
+  windows: ArrivalWindow[];
+  w: number;
+  i: number;
+}
+
+/** Step of the source's next pending arrival (Infinity when none is queued). */
+function nextStep(q: ArrivalQueue): number {
+  while (q.w < q.windows.length) {
+    const win = q.windows[q.w]!;
+    if (q.i < win.length) return win.step[q.i]!;
+    q.w++;
+    q.i = 0;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 export interface World {
@@ -212,7 +226,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
       channel: config.cells.map((c) => rng.fork(`channel/${c.id}`)),
       agent: config.cells.map((c) => rng.fork(`agent/${c.id}`)),
     },
-    queues: config.sources.map(() => ({ items: [], head: 0 })),
+    queues: config.sources.map(() => ({ windows: [], w: 0, i: 0 })),
     sourcesOfCell,
     lastDrops: new Int32Array(n),
     scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
@@ -285,17 +299,17 @@ function meanHolding(world: World, cell: number): number {
 }
 
 /** Adds a window of arrivals produced by traffic source `source`. */
-export function enqueueArrivals(world: World, source: number, arrivals: readonly Arrival[]): void {
+export function enqueueArrivals(world: World, source: number, arrivals: ArrivalWindow): void {
   const q = world.queues[source]!;
-  if (q.head > 0 && q.head >= q.items.length / 2) {
-    q.items = q.items.slice(q.head);
-    q.head = 0;
+  if (q.w > 0) {
+    q.windows = q.windows.slice(q.w); // consumed windows go
+    q.w = 0;
   }
-  for (const a of arrivals) q.items.push(a);
+  if (arrivals.length > 0) q.windows.push(arrivals);
 }
 
 function dropStale(q: ArrivalQueue, step: number): void {
-  while (q.head < q.items.length && q.items[q.head]!.step < step) q.head++;
+  while (nextStep(q) < step) q.i++;
 }
 
 /**
@@ -305,7 +319,7 @@ function dropStale(q: ArrivalQueue, step: number): void {
 function lateArrival(world: World, source: number, step: number): never {
   const q = world.queues[source]!;
   throw new Error(
-    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${q.items[q.head]!.step} reached the world at step ${step}`,
+    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${nextStep(q)} reached the world at step ${step}`,
   );
 }
 
@@ -385,9 +399,11 @@ export function stepWorld(world: World): void {
     departUsers(cell, step);
     for (const s of world.sourcesOfCell[i]!) {
       const q = world.queues[s]!;
-      if (q.head < q.items.length && q.items[q.head]!.step < step) lateArrival(world, s, step);
-      while (q.head < q.items.length && q.items[q.head]!.step === step) {
-        const result = admit(cell, q.items[q.head++]!, cells, radio);
+      let due = nextStep(q);
+      if (due < step) lateArrival(world, s, step);
+      while (due === step) {
+        const result = admitFrom(cell, q.windows[q.w]!, q.i++, cells, radio);
+        due = nextStep(q);
         c.arrivals++;
         if (result === 'full') c.refusedFull++;
         else if (result === 'noSignal') c.refusedSignal++;
