@@ -32,9 +32,8 @@ import {
 } from '../agents/qlearning.js';
 import type { Rng } from '../engine/rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import { type ArrivalWindow, drawUser } from './arrivals.js';
+import { ArrivalWindow, drawUserInto } from './arrivals.js';
 import {
-  admit,
   admitFrom,
   type CellState,
   changePower,
@@ -271,9 +270,10 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     const load = Math.floor(rng.uniform(cfg.initialLoad.min, cfg.initialLoad.max) * c.capacity);
     const holding = meanHolding(world, i);
     cell.users = [];
+    const initial = new ArrivalWindow(c.neighbours.length, cfg.radio.model === 'sinr', load);
     for (let u = 0; u < load; u++) {
-      const arrival = drawUser(rng, c, cfg.cells, start, holding, cfg.radio);
-      admit(cell, arrival, world.cells, cfg.radio); // users below the floor simply never start
+      drawUserInto(initial, rng, c, cfg.cells, start, holding, cfg.radio);
+      admitFrom(cell, initial, u, world.cells, cfg.radio); // users below the floor never start
     }
   });
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio, world.cells);
