@@ -3,10 +3,12 @@
  * The `aura` command line. A thin adapter: parse flags, call the model, print and write results.
  * Exit codes: 0 success, 2 user error (bad file, flag or value; no stack trace), 1 internal error.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
+import { MACHINE_FORMATS, type MachineFormat, machineFiles } from '../inspect/machinesDoc.js';
 import { executeRun } from '../run/execute.js';
 import { buildPlaybook } from '../run/playbook.js';
 import { json, writeFileAtomic, writeRunDir } from '../run/runDir.js';
@@ -229,6 +231,31 @@ function gridOptions(command: Command, what: string, traffic: string): void {
     .option(...SET_OPTION);
 }
 
+/** `aura machines`: every machine's diagram, to stdout or one file per machine in --out. */
+async function machinesCommand(flags: { format: MachineFormat; out?: string }): Promise<void> {
+  const files = await machineFiles(flags.format);
+  if (!flags.out) {
+    if (flags.format === 'svg')
+      throw new UserError('--format svg writes one file per machine: give --out <dir>');
+    if (flags.format === 'json') {
+      const machines = files.map((f) => JSON.parse(f.text));
+      process.stdout.write(`${JSON.stringify({ machines }, null, 2)}\n`);
+    } else {
+      process.stdout.write(files.map((f) => `%% ${f.name}\n${f.text}`).join('\n'));
+    }
+    return;
+  }
+  try {
+    mkdirSync(flags.out, { recursive: true });
+    for (const f of files) writeFileSync(join(flags.out, f.name), f.text);
+  } catch (err) {
+    throw new UserError(
+      `cannot write to ${flags.out} (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  for (const f of files) process.stdout.write(`${join(flags.out, f.name)}\n`);
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -337,6 +364,19 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
+
+  program
+    .command('machines')
+    .description(
+      "Write every machine's statechart diagram (drawn from the machine definitions): Mermaid, JSON or SVG.",
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'diagram format')
+        .choices(MACHINE_FORMATS)
+        .default('mermaid'),
+    )
+    .option('-o, --out <dir>', 'write one file per machine here (default: stdout; needed for svg)')
+    .action((flags: { format: MachineFormat; out?: string }) => machinesCommand(flags));
 
   return program;
 }
