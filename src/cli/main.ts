@@ -126,7 +126,7 @@ function runDirOf(
   return join(base, ...parts);
 }
 
-function runCommand(file: string, flags: RunFlags): void {
+async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
   const configs = chooseConfigs(flags.config);
   const scenario = loadScenarioFile(file, { set: flags.set });
@@ -149,9 +149,9 @@ function runCommand(file: string, flags: RunFlags): void {
         : undefined;
     bar?.start(total, 0, { phase: 'training' });
     let done = 0;
-    let result: ReturnType<typeof executeRun>;
+    let result: Awaited<ReturnType<typeof executeRun>>;
     try {
-      result = executeRun({
+      result = await executeRun({
         scenario,
         traffic,
         config,
@@ -193,10 +193,10 @@ interface PlaybookFlags {
   set: string[];
 }
 
-function playbookCommand(file: string, flags: PlaybookFlags): void {
+async function playbookCommand(file: string, flags: PlaybookFlags): Promise<void> {
   const scenario = loadScenarioFile(file, { set: flags.set });
   const levels = chooseLevels(scenario, flags.traffic, file);
-  const doc = buildPlaybook(scenario, levels, flags.seed, (traffic) =>
+  const doc = await buildPlaybook(scenario, levels, flags.seed, (traffic) =>
     process.stderr.write(`trained '${traffic}' (${scenario.episodes.training} episodes)\n`),
   );
   try {

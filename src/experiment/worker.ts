@@ -10,9 +10,9 @@ import { json, writeFileAtomic, writeRunDir } from '../run/runDir.js';
 import type { Summary } from '../run/summary.js';
 import { JOB_FILE, type JobTask } from './jobs.js';
 
-export default function runJob(task: JobTask): Summary {
+export default async function runJob(task: JobTask): Promise<Summary> {
   const { job, scenario, dir, playbookFile, fingerprint } = task;
-  const result = executeRun({
+  const result = await executeRun({
     scenario,
     traffic: job.traffic,
     config: job.config,

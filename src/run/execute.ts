@@ -33,10 +33,10 @@ export interface RunResult {
   readonly files: RunFiles;
 }
 
-export function executeRun(
+export async function executeRun(
   req: RunRequest,
   clock: () => number = () => performance.now(),
-): RunResult {
+): Promise<RunResult> {
   const model = resolveModel(req.scenario, req.traffic, req.config);
   if (req.playbookFile && !model.guidance) {
     throw new UserError('--playbook needs a guided configuration (--config guided or aura)');
@@ -57,7 +57,7 @@ export function executeRun(
     : (playbook?.agents ?? undefined);
   const rows = [episodesCsvHeader(model)];
   const started = clock();
-  const outcome = runActors(model, {
+  const outcome = await runActors(model, {
     seed: req.seed,
     agents,
     playbookMatched: playbook?.agents != null,
