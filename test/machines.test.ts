@@ -27,6 +27,7 @@ describe('machine graphs', () => {
       'planner.idle',
       'planner.collecting',
       'planner.dispatching',
+      'planner.calling',
       'planner.rateLimited',
       'planner.inFlight',
       'planner.delivering',
@@ -41,7 +42,9 @@ describe('machine graphs', () => {
       'planner.collecting -always[batchFull]-> planner.dispatching',
       'planner.dispatching -always[nothingQueued]-> planner.idle',
       'planner.dispatching -always[mustWait]-> planner.rateLimited',
-      'planner.dispatching -always-> planner.inFlight',
+      'planner.dispatching -always-> planner.calling',
+      'planner.calling -llm.replied-> planner.inFlight',
+      'planner.calling -always[replied]-> planner.inFlight',
       'planner.rateLimited -after budget-> planner.dispatching',
       'planner.inFlight -after latency-> planner.delivering',
       'planner.delivering -always[queued]-> planner.dispatching',
@@ -116,8 +119,8 @@ describe('machine graphs', () => {
     const svg = await toSvg(graph);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     for (const s of statesOf(graph.root)) expect(svg).toContain(`data-state-id="${s.id}"`);
-    // ten transitions plus the initial arrow
-    expect(svg.match(/class="edge"/g)).toHaveLength(11);
+    // twelve transitions plus the initial arrow
+    expect(svg.match(/class="edge"/g)).toHaveLength(13);
     expect(svg).toContain('>always [mustWait]</text>');
     expect(svg).not.toMatch(/NaN|undefined/);
     expect(await toSvg(graph)).toBe(svg);

@@ -3,7 +3,7 @@
  * the actor engine, and assemble everything the run directory holds. No I/O besides an optional
  * policy file read; the caller writes the results.
  */
-import { runActors } from '../engine/actorEngine.js';
+import { type ActorRunOptions, runActors } from '../engine/actorEngine.js';
 import { type EpisodeRecord, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
 import { resolveModel } from '../scenario/resolve.js';
@@ -26,6 +26,10 @@ export interface RunRequest {
   /** An offline playbook (guided and aura): a matching entry is the agents' starting policy. */
   readonly playbookFile?: string;
   readonly onEpisode?: (record: EpisodeRecord) => void;
+  /** An inspection observer (the inspector); it must only observe. */
+  readonly inspect?: ActorRunOptions['inspect'];
+  /** Awaited before each control event (the inspector's pacing); simulated time is unaffected. */
+  readonly beforeStep?: ActorRunOptions['beforeStep'];
 }
 
 export interface RunResult {
@@ -61,6 +65,8 @@ export async function executeRun(
     seed: req.seed,
     agents,
     playbookMatched: playbook?.agents != null,
+    inspect: req.inspect,
+    beforeStep: req.beforeStep,
     onEpisode: (record) => {
       rows.push(episodeCsvRow(record));
       req.onEpisode?.(record);
