@@ -127,8 +127,13 @@ export async function inspectCommand(
   );
   const close = async () => {
     stop.dispose();
-    stately?.stop();
     await server.close();
+    if (stately) {
+      stately.stop();
+      // @statelyai/inspect retries a failed connection every 5 s, even after stop(): don't let
+      // a pending retry keep the finished process alive.
+      setTimeout(() => process.exit(), 1000).unref();
+    }
   };
   try {
     const result = await executeRun({

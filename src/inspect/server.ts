@@ -137,6 +137,19 @@ export async function startInspectorServer(
     res.end(req.method === 'HEAD' ? undefined : asset.body);
   });
 
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const where = `${options.host}:${options.port}`;
+      if (err.code === 'EADDRINUSE')
+        reject(new UserError(`--port ${options.port}: ${where} is already in use`));
+      else if (err.code === 'EACCES')
+        reject(new UserError(`--port ${options.port}: not allowed to listen on ${where}`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        reject(new UserError(`--host ${options.host}: not an address of this machine`));
+      else reject(err);
+    });
+    server.listen(options.port, options.host, () => resolve());
+  });
   const wss = new WebSocketServer({
     server,
     path: '/ws',
@@ -177,19 +190,6 @@ export async function startInspectorServer(
   const offControl = pacer.onChange(() => broadcast({ type: 'control', control: pacer.state }));
   const timer = setInterval(flush, options.updateMs ?? 100);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      const where = `${options.host}:${options.port}`;
-      if (err.code === 'EADDRINUSE')
-        reject(new UserError(`--port ${options.port}: ${where} is already in use`));
-      else if (err.code === 'EACCES')
-        reject(new UserError(`--port ${options.port}: not allowed to listen on ${where}`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
-        reject(new UserError(`--host ${options.host}: not an address of this machine`));
-      else reject(err);
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
