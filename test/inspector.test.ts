@@ -13,8 +13,8 @@ import { eventDetail, InspectorSession, stateText } from '../src/inspect/session
 import { createStatelyBridge, scalars } from '../src/inspect/stately.js';
 import { executeRun } from '../src/run/execute.js';
 import { json } from '../src/run/runDir.js';
-import { shortPaper } from './helpers/paper.js';
 import { startInspect } from './helpers/inspect.js';
+import { shortPaper } from './helpers/paper.js';
 
 const CLI = 'dist/src/cli/main.js';
 const aura = (...args: string[]) =>
@@ -212,7 +212,10 @@ describe('inspector session', () => {
       log: { t: number; type: string }[];
     };
     expect(last.gauges.agents.map((a) => a.cell)).toEqual(['rural', 'urban']);
-    expect(last.gauges.agents[0]!.trust).toBeCloseTo(inspected.summary.guidance!.trust.rural!.final, 5);
+    expect(last.gauges.agents[0]!.trust).toBeCloseTo(
+      inspected.summary.guidance!.trust.rural!.final,
+      5,
+    );
     expect(last.gauges.planner.calls).toBeGreaterThan(0);
     const times = last.log.map((e) => e.t);
     expect(times).toEqual([...times].sort((a, b) => a - b));
