@@ -1,0 +1,135 @@
+/**
+ * The inspector page end to end: the built `aura inspect` on the paper scenario, driven by
+ * Playwright (`playwright-core`) in the system's Chromium, headless. No browser is downloaded:
+ * `.ci/run` installs Debian's `chromium`; AURA_CHROMIUM names another executable.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InspectProcess, startInspect } from './helpers/inspect.js';
+
+const CHROMIUM = process.env.AURA_CHROMIUM ?? '/usr/bin/chromium';
+
+const PAPER_ACTORS = [
+  'alignmentController',
+  'arrivals:rural-users',
+  'arrivals:urban-users',
+  'bs:rural',
+  'bs:urban',
+  'planner',
+  'region:0',
+  'simulation',
+];
+
+describe('inspector page (browser)', () => {
+  let inspector: InspectProcess;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set AURA_CHROMIUM`,
+      );
+    }
+    [inspector, browser] = await Promise.all([
+      startInspect(['scenarios/paper.yaml', '--paused', '--speed', '5000']),
+      chromium.launch({ executablePath: CHROMIUM, headless: true }),
+    ]);
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+    await page.goto(inspector.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (inspector) {
+      inspector.child.kill('SIGINT');
+      await inspector.exited;
+    }
+  });
+
+  const steps = async () => Number(await page.locator('#steps').textContent());
+  const activeStates = () =>
+    page.$$eval('#chart g.state.active', (gs) =>
+      gs.map((g) => g.getAttribute('data-state-id') ?? ''),
+    );
+
+  it('loads and lists every actor of the paper scenario, with its statechart', async () => {
+    await expect.poll(() => page.locator('#actors tbody tr').count()).toBe(PAPER_ACTORS.length);
+    const ids = await page.$$eval('#actors tbody tr', (rows) =>
+      rows.map((r) => r.getAttribute('data-actor') ?? ''),
+    );
+    expect(ids.sort()).toEqual(PAPER_ACTORS);
+    expect(await page.locator('#run').textContent()).toBe(
+      'scenarios/paper.yaml · aura · normal · seed 1',
+    );
+    expect(await page.locator('#status').textContent()).toBe('paused');
+    // the planner is shown first, its diagram drawn from the machine definition
+    expect(await page.locator('#chart').getAttribute('data-actor')).toBe('planner');
+    expect(await page.locator('#chart svg g[data-state-id="planner.inFlight"]').count()).toBe(1);
+    expect(await page.locator('#agents [data-cell]').count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('pause holds the simulation and step delivers exactly one control event', async () => {
+    const before = await steps();
+    await page.waitForTimeout(400);
+    expect(await steps()).toBe(before);
+    await page.click('#step');
+    await expect.poll(steps).toBe(before + 1);
+    await page.waitForTimeout(300);
+    expect(await steps()).toBe(before + 1);
+    expect(await page.locator('#status').textContent()).toBe('paused');
+  });
+
+  it("highlights an actor's current state and moves the highlight as events arrive", async () => {
+    await page.click('#actors tr[data-actor="bs:urban"]');
+    expect(await page.locator('#chart').getAttribute('data-machine')).toBe('baseStation');
+    const first = await activeStates();
+    expect(first).toContain('baseStation.guided.cycle.awaitingGuidance');
+    const stateCell = page.locator('#actors tr[data-actor="bs:urban"] td.state');
+    expect(await stateCell.textContent()).toBe('guided.cycle.awaitingGuidance');
+    // step until the station's state changes (the planner answers within a few events)
+    let now = first;
+    for (let i = 0; i < 30 && now.join() === first.join(); i++) {
+      const n = await steps();
+      await page.click('#step');
+      await expect.poll(steps).toBe(n + 1);
+      await page.waitForTimeout(150);
+      now = await activeStates();
+    }
+    expect(now).not.toEqual(first);
+    expect(now).toContain('baseStation.guided.cycle.acting');
+    expect(await stateCell.textContent()).toBe('guided.cycle.acting');
+    // the log shows the suggestion that moved it, and filters
+    await page.fill('#log-filter', 'plan.suggested');
+    const visible = await page.$$eval('#log tbody tr:not([hidden])', (rows) =>
+      rows.map((r) => r.textContent ?? ''),
+    );
+    expect(visible.length).toBeGreaterThan(0);
+    for (const row of visible) expect(row).toContain('plan.suggested');
+    await page.fill('#log-filter', '');
+  });
+
+  it('play runs at the chosen speed and pause stops it again', async () => {
+    await page.selectOption('#speed', 'max');
+    await page.click('#play');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('running');
+    const start = await steps();
+    await expect.poll(steps).toBeGreaterThan(start + 100);
+    await page.click('#pause');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('paused');
+    await page.waitForTimeout(200); // the last update after pausing
+    const held = await steps();
+    await page.waitForTimeout(400);
+    expect(await steps()).toBe(held);
+    // metrics over time arrived with the episodes
+    expect(await page.locator('#metrics [data-metric="dropped requests"] svg').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+});
