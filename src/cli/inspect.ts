@@ -23,46 +23,7 @@ import { executeRun } from '../run/execute.js';
 import { writeRunDir } from '../run/runDir.js';
 import type { ConfigName } from '../run/summary.js';
 import type { Scenario } from '../scenario/schema.js';
-
-export interface InspectFlags {
-  config: string;
-  traffic?: string;
-  seed: number;
-  port: number;
-  host: string;
-  speed: number;
-  paused?: boolean;
-  out?: string;
-  exitWhenDone?: boolean;
-  stately?: boolean | string;
-  set: string[];
-}
-
-export const DEFAULT_PORT = 7300;
-export const DEFAULT_SPEED = 20;
-
-/** `--port`: 0 (any free port) to 65535. */
-export function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 65535) {
-    throw new UserError(
-      `--port: expected an integer from 0 to 65535 (0: any free port), got '${value}'`,
-    );
-  }
-  return n;
-}
-
-/** `--speed`: simulated seconds per wall-clock second, or `max`. */
-export function parseSpeed(value: string): number {
-  if (value === 'max') return Number.POSITIVE_INFINITY;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UserError(
-      `--speed: expected a positive number (simulated seconds per second) or 'max', got '${value}'`,
-    );
-  }
-  return n;
-}
+import type { InspectFlags } from './inspectFlags.js';
 
 async function machineAssets(): Promise<MachineAsset[]> {
   const out = [];

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
-import { MACHINE_FORMATS, type MachineFormat, machineFiles } from '../inspect/machinesDoc.js';
 import { executeRun } from '../run/execute.js';
 import { buildPlaybook } from '../run/playbook.js';
 import { json, writeFileAtomic, writeRunDir } from '../run/runDir.js';
@@ -32,10 +31,11 @@ import {
   DEFAULT_PORT,
   DEFAULT_SPEED,
   type InspectFlags,
-  inspectCommand,
+  MACHINE_FORMATS,
+  type MachineFormat,
   parsePort,
   parseSpeed,
-} from './inspect.js';
+} from './inspectFlags.js';
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -241,6 +241,8 @@ function gridOptions(command: Command, what: string, traffic: string): void {
 
 /** `aura machines`: every machine's diagram, to stdout or one file per machine in --out. */
 async function machinesCommand(flags: { format: MachineFormat; out?: string }): Promise<void> {
+  // Loaded on demand, like the inspector: the layout engine is large and most commands never draw.
+  const { machineFiles } = await import('../inspect/machinesDoc.js');
   const files = await machineFiles(flags.format);
   if (!flags.out) {
     if (flags.format === 'svg')
@@ -414,6 +416,7 @@ export function buildProgram(): Command {
       );
       if (!traffic || others.length > 0)
         throw new UserError('--traffic: inspect watches one traffic level');
+      const { inspectCommand } = await import('./inspect.js');
       process.exitCode = await inspectCommand(
         scenario,
         scenarioLabel(file, flags.set),

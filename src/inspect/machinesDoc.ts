@@ -3,11 +3,10 @@
  * docs/machines.md with its SVGs in docs/machines/, generated from the machine definitions
  * (`npm run docs:machines`) and checked for drift by a test.
  */
+
+import type { MachineFormat } from './formats.js';
 import { allMachineGraphs, type MachineGraph, toMermaid } from './graph.js';
 import { toSvg } from './svg.js';
-
-export const MACHINE_FORMATS = ['mermaid', 'json', 'svg'] as const;
-export type MachineFormat = (typeof MACHINE_FORMATS)[number];
 
 const EXTENSION: Record<MachineFormat, string> = { mermaid: 'mmd', json: 'json', svg: 'svg' };
 
