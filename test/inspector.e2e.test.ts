@@ -106,6 +106,11 @@ describe('inspector page (browser)', () => {
     expect(now).not.toEqual(first);
     expect(now).toContain('baseStation.guided.cycle.acting');
     expect(await stateCell.textContent()).toBe('guided.cycle.acting');
+    // the other base station's states are outlined, named in the tooltip
+    const rural = await page.locator('#actors tr[data-actor="bs:rural"] td.state').textContent();
+    const ruralLeaf = `baseStation.${rural}`;
+    const peer = page.locator(`#chart g.peer[data-state-id="${ruralLeaf}"] > title`);
+    expect(await peer.textContent()).toContain('bs:rural');
     // the log shows the suggestion that moved it, and filters
     await page.fill('#log-filter', 'plan.suggested');
     const visible = await page.$$eval('#log tbody tr:not([hidden])', (rows) =>

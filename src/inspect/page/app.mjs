@@ -110,7 +110,8 @@ function applyActors(actors, flash) {
     if (!row) {
       row = document.createElement('tr');
       row.dataset.actor = actor.id;
-      row.innerHTML = '<td class="id"></td><td class="machine"></td><td class="state"></td>';
+      row.innerHTML =
+        '<td><span class="id"></span><small class="machine"></small></td><td class="state"></td>';
       row.addEventListener('click', () => select(actor.id));
       body.append(row);
     }
@@ -123,8 +124,9 @@ function applyActors(actors, flash) {
       void cell.offsetWidth; // restart the animation
       cell.classList.add('flash');
     }
-    if (actor.id === view.selected) highlight(actor);
   }
+  const selected = view.actors.get(view.selected);
+  if (selected && actors.some((a) => a.machine === selected.machine)) highlight(selected);
 }
 
 function select(id) {
@@ -145,10 +147,26 @@ function select(id) {
   highlight(actor);
 }
 
+// The selected actor's states are filled; those of the other actors of the same machine (the
+// other base stations, say) are outlined, with their names in the state's tooltip.
 function highlight(actor) {
   const active = new Set(actor.active);
+  const peers = new Map();
+  for (const other of view.actors.values()) {
+    if (other.machine !== actor.machine || other.id === actor.id) continue;
+    for (const id of other.active) peers.set(id, [...(peers.get(id) ?? []), other.id]);
+  }
   for (const g of document.querySelectorAll('#chart g[data-state-id]')) {
-    g.classList.toggle('active', active.has(g.dataset.stateId));
+    const id = g.dataset.stateId;
+    g.classList.toggle('active', active.has(id));
+    g.classList.toggle('peer', peers.has(id));
+    let title = g.querySelector('title');
+    if (!title) {
+      title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+      g.prepend(title);
+    }
+    const here = [...(active.has(id) ? [actor.id] : []), ...(peers.get(id) ?? [])];
+    title.textContent = here.length ? `${id}: ${here.join(', ')}` : id;
   }
   $('#chart').dataset.state = actor.state;
 }
