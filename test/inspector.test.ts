@@ -430,24 +430,48 @@ describe('aura inspect (CLI)', () => {
     await expect(get(port, '/')).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('at full speed writes the same summary.json as aura run, then serves until Ctrl-C (exit 0)', async () => {
+  it('at full speed, Stately bridge on, writes the same summary.json as aura run, then serves until Ctrl-C (exit 0)', async () => {
     const dir = tmp();
-    const run = aura('run', 'scenarios/paper.yaml', '--config', 'aura', '--out', join(dir, 'run'));
+    // the paper scenario, shortened
+    const short = ['--set', 'episodes.training=60', '--set', 'episodes.test=20'];
+    const run = aura(
+      'run',
+      'scenarios/paper.yaml',
+      ...short,
+      '--config',
+      'aura',
+      '--out',
+      join(dir, 'run'),
+    );
     expect(run.status).toBe(0);
+    // a stand-in for Stately's bridge server, on this machine
+    const bridge = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => bridge.once('listening', r));
+    const forwarded: { type: string }[] = [];
+    bridge.on('connection', (ws) =>
+      ws.on('message', (data) => forwarded.push(JSON.parse(String(data)))),
+    );
     const p = await startInspect([
       'scenarios/paper.yaml',
+      ...short,
       '--speed',
       'max',
       '--out',
       join(dir, 'inspected'),
+      '--stately',
+      `ws://127.0.0.1:${(bridge.address() as { port: number }).port}`,
     ]);
+    expect(p.stderr()).toMatch(/forwarding to Stately at ws:\/\/127\.0\.0\.1:\d+/);
     await p.waitFor(/run finished, summary in .*summary\.json; the page stays up until Ctrl-C/);
     expect((await get(Number(new URL(p.url).port), '/')).status).toBe(200);
     p.child.kill('SIGINT');
     expect(await p.exited).toBe(0);
+    await new Promise<void>((r) => bridge.close(() => r()));
     expect(readFileSync(join(dir, 'inspected', 'summary.json'), 'utf8')).toBe(
       readFileSync(join(dir, 'run', 'summary.json'), 'utf8'),
     );
+    expect(forwarded.filter((m) => m.type === '@xstate.actor')).toHaveLength(PAPER_ACTORS.length);
+    expect(forwarded.some((m) => m.type === '@xstate.snapshot')).toBe(true);
   });
 });
 
