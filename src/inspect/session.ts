@@ -157,7 +157,6 @@ export class InspectorSession {
   private world: WorldLike | null = null;
   private plannerCalls = 0;
   private finished: { summaryPath: string | null } | null = null;
-  private error: string | null = null;
 
   constructor(
     readonly info: RunInfo,
@@ -219,10 +218,6 @@ export class InspectorSession {
   /** The run is over (its summary written to `summaryPath`, if any). */
   finish(summaryPath: string | null): void {
     this.finished = { summaryPath };
-  }
-
-  fail(message: string): void {
-    this.error = message;
   }
 
   private track(ref: ActorRefLike): Tracked {
@@ -302,7 +297,6 @@ export class InspectorSession {
       gauges: this.gauges(),
       control,
       finished: this.finished,
-      error: this.error,
     };
   }
 
@@ -324,7 +318,6 @@ export class InspectorSession {
       gauges: this.gauges(),
       control,
       finished: this.finished,
-      error: this.error,
     };
   }
 }

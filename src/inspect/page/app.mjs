@@ -13,7 +13,6 @@ const view = {
   logFilter: '',
   control: null,
   finished: null,
-  error: null,
   connected: false,
 };
 
@@ -71,7 +70,6 @@ function onHello(msg) {
   renderGauges(msg.gauges);
   onControl(msg.control);
   view.finished = msg.finished;
-  view.error = msg.error;
   renderStatus();
 }
 
@@ -82,7 +80,6 @@ function onUpdate(msg) {
   renderGauges(msg.gauges);
   onControl(msg.control);
   view.finished = msg.finished;
-  view.error = msg.error;
   renderStatus();
 }
 
@@ -312,7 +309,6 @@ function renderStatus() {
   let text;
   let cls;
   if (!view.connected) [text, cls] = ['disconnected', 'error'];
-  else if (view.error) [text, cls] = [`failed: ${view.error}`, 'error'];
   else if (view.finished) [text, cls] = ['finished', 'finished'];
   else if (view.control?.paused) [text, cls] = ['paused', 'paused'];
   else [text, cls] = ['running', 'running'];
