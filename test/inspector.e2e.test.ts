@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InspectProcess, startInspect } from './helpers/inspect.js';
 
 const CHROMIUM = process.env.AURA_CHROMIUM ?? '/usr/bin/chromium';
+// Generous waits: CI runs the suite on two busy cores.
+const POLL = { timeout: 15_000 };
 
 const PAPER_ACTORS = [
   'alignmentController',
@@ -43,7 +45,7 @@ describe('inspector page (browser)', () => {
       if (msg.type() === 'error') pageErrors.push(msg.text());
     });
     await page.goto(inspector.url);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -51,7 +53,7 @@ describe('inspector page (browser)', () => {
       inspector.child.kill('SIGINT');
       await inspector.exited;
     }
-  });
+  }, 30_000);
 
   const steps = async () => Number(await page.locator('#steps').textContent());
   const activeStates = () =>
@@ -60,7 +62,9 @@ describe('inspector page (browser)', () => {
     );
 
   it('loads and lists every actor of the paper scenario, with its statechart', async () => {
-    await expect.poll(() => page.locator('#actors tbody tr').count()).toBe(PAPER_ACTORS.length);
+    await expect
+      .poll(() => page.locator('#actors tbody tr').count(), POLL)
+      .toBe(PAPER_ACTORS.length);
     const ids = await page.$$eval('#actors tbody tr', (rows) =>
       rows.map((r) => r.getAttribute('data-actor') ?? ''),
     );
@@ -81,7 +85,7 @@ describe('inspector page (browser)', () => {
     await page.waitForTimeout(400);
     expect(await steps()).toBe(before);
     await page.click('#step');
-    await expect.poll(steps).toBe(before + 1);
+    await expect.poll(steps, POLL).toBe(before + 1);
     await page.waitForTimeout(300);
     expect(await steps()).toBe(before + 1);
     expect(await page.locator('#status').textContent()).toBe('paused');
@@ -99,7 +103,7 @@ describe('inspector page (browser)', () => {
     for (let i = 0; i < 30 && now.join() === first.join(); i++) {
       const n = await steps();
       await page.click('#step');
-      await expect.poll(steps).toBe(n + 1);
+      await expect.poll(steps, POLL).toBe(n + 1);
       await page.waitForTimeout(150);
       now = await activeStates();
     }
@@ -124,11 +128,11 @@ describe('inspector page (browser)', () => {
   it('play runs at the chosen speed and pause stops it again', async () => {
     await page.selectOption('#speed', 'max');
     await page.click('#play');
-    await expect.poll(() => page.locator('#status').textContent()).toBe('running');
+    await expect.poll(() => page.locator('#status').textContent(), POLL).toBe('running');
     const start = await steps();
-    await expect.poll(steps).toBeGreaterThan(start + 100);
+    await expect.poll(steps, POLL).toBeGreaterThan(start + 100);
     await page.click('#pause');
-    await expect.poll(() => page.locator('#status').textContent()).toBe('paused');
+    await expect.poll(() => page.locator('#status').textContent(), POLL).toBe('paused');
     await page.waitForTimeout(200); // the last update after pausing
     const held = await steps();
     await page.waitForTimeout(400);
