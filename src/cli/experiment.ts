@@ -3,6 +3,7 @@
  * worker threads, then the results, statistics and report. A thin adapter over
  * `src/experiment/`: flags, progress, Ctrl-C, exit codes.
  */
+
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -16,8 +17,9 @@ import { parseVary, sweepVariants } from '../experiment/sweep.js';
 import { writeSweepOutputs } from '../experiment/sweepOutputs.js';
 import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
+import { type LlmFlags, llmFilesOf } from './llm.js';
 
-export interface ExperimentFlags {
+export interface ExperimentFlags extends LlmFlags {
   configs: string;
   traffic: string;
   seeds?: number;
@@ -147,6 +149,7 @@ async function runGrid(
       outDir,
       workers,
       resume: flags.resume ?? false,
+      llm: llmFilesOf(flags),
       signal: abort.signal,
       onJob: progress.onJob,
       onNotice: (message) => process.stderr.write(`note: ${message}\n`),

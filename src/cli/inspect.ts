@@ -19,7 +19,7 @@ import {
   type StatelyBridge,
 } from '../inspect/stately.js';
 import { toSvg } from '../inspect/svg.js';
-import { executeRun } from '../run/execute.js';
+import { executeRun, type LlmFiles } from '../run/execute.js';
 import { writeRunDir } from '../run/runDir.js';
 import type { ConfigName } from '../run/summary.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -58,6 +58,7 @@ export async function inspectCommand(
   config: ConfigName,
   traffic: string,
   flags: InspectFlags,
+  llm?: LlmFiles,
 ): Promise<number> {
   const pacer = new Pacer({ speed: flags.speed, paused: flags.paused });
   const session = new InspectorSession(
@@ -102,6 +103,7 @@ export async function inspectCommand(
       traffic,
       config,
       seed: flags.seed,
+      llm,
       onEpisode: session.onEpisode,
       inspect: stately
         ? (ev) => {

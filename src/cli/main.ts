@@ -36,6 +36,7 @@ import {
   parsePort,
   parseSpeed,
 } from './inspectFlags.js';
+import { checkLlmAccess, type LlmFlags, llmFilesOf, llmOptions, llmSets } from './llm.js';
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -45,7 +46,7 @@ function parseSeed(value: string): number {
   return n;
 }
 
-interface RunFlags {
+interface RunFlags extends LlmFlags {
   traffic?: string;
   config: string;
   seed: number;
@@ -129,7 +130,13 @@ function runDirOf(
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
   const configs = chooseConfigs(flags.config);
-  const scenario = loadScenarioFile(file, { set: flags.set });
+  const scenario = loadScenarioFile(file, { set: [...llmSets(flags), ...flags.set] });
+  const llm = llmFilesOf(flags);
+  checkLlmAccess(
+    scenario,
+    configs.some((c) => c !== 'marl-only'),
+    llm,
+  );
   const levels = chooseLevels(scenario, flags.traffic ?? scenario.traffic.default, file);
   const summaries: Summary[] = [];
   if (flags.playbook && configs.includes('marl-only')) {
@@ -159,6 +166,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
         policyFile: flags.policy,
         transfer: flags.transfer,
         playbookFile: flags.playbook,
+        llm,
         onEpisode: (record) => {
           done++;
           if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });
@@ -237,6 +245,7 @@ function gridOptions(command: Command, what: string, traffic: string): void {
     .option('--resume', `finish an interrupted ${what} in --out: skip the runs already done`)
     .option('--no-progress', 'no progress output')
     .option(...SET_OPTION);
+  llmOptions(command);
 }
 
 /** `aura machines`: every machine's diagram, to stdout or one file per machine in --out. */
@@ -277,7 +286,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program
+  const run = program
     .command('run')
     .description('Train the agents, test them, print a summary and write a run directory.')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -306,8 +315,8 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'no progress bar')
-    .option(...SET_OPTION)
-    .action((file: string, flags: RunFlags) => runCommand(file, flags));
+    .option(...SET_OPTION);
+  llmOptions(run).action((file: string, flags: RunFlags) => runCommand(file, flags));
 
   const experiment = program
     .command('experiment')
@@ -322,9 +331,15 @@ export function buildProgram(): Command {
   gridOptions(experiment, 'experiment', 'all');
   experiment.action(async (file: string, flags: ExperimentFlags) => {
     const configs = chooseConfigs(flags.configs, '--configs');
-    const scenario = loadScenarioFile(file, { set: flags.set });
+    const set = [...llmSets(flags), ...flags.set];
+    const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    await experimentCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+    checkLlmAccess(
+      scenario,
+      configs.some((c) => c !== 'marl-only'),
+      llmFilesOf(flags),
+    );
+    await experimentCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
   const sweep = program
@@ -342,9 +357,15 @@ export function buildProgram(): Command {
   gridOptions(sweep, 'sweep', 'normal');
   sweep.action(async (file: string, flags: SweepFlags) => {
     const configs = chooseConfigs(flags.configs, '--configs');
-    const scenario = loadScenarioFile(file, { set: flags.set });
+    const set = [...llmSets(flags), ...flags.set];
+    const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    await sweepCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+    checkLlmAccess(
+      scenario,
+      configs.some((c) => c !== 'marl-only'),
+      llmFilesOf(flags),
+    );
+    await sweepCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
   program
@@ -375,7 +396,7 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
 
-  program
+  const inspect = program
     .command('inspect')
     .description(
       'Run one simulation paced against the wall clock and watch every actor live in a browser (play, pause, step, speed).',
@@ -403,28 +424,31 @@ export function buildProgram(): Command {
       '--stately [url]',
       "also forward inspection events to Stately's inspector through @statelyai/inspect (default ws://localhost:8080)",
     )
-    .option(...SET_OPTION)
-    .action(async (file: string, flags: InspectFlags) => {
-      const [config, ...more] = chooseConfigs(flags.config);
-      if (!config || more.length > 0)
-        throw new UserError('--config: inspect watches one configuration');
-      const scenario = loadScenarioFile(file, { set: flags.set });
-      const [traffic, ...others] = chooseLevels(
-        scenario,
-        flags.traffic ?? scenario.traffic.default,
-        file,
-      );
-      if (!traffic || others.length > 0)
-        throw new UserError('--traffic: inspect watches one traffic level');
-      const { inspectCommand } = await import('./inspect.js');
-      process.exitCode = await inspectCommand(
-        scenario,
-        scenarioLabel(file, flags.set),
-        config,
-        traffic,
-        flags,
-      );
-    });
+    .option(...SET_OPTION);
+  llmOptions(inspect).action(async (file: string, flags: InspectFlags & LlmFlags) => {
+    const [config, ...more] = chooseConfigs(flags.config);
+    if (!config || more.length > 0)
+      throw new UserError('--config: inspect watches one configuration');
+    const scenario = loadScenarioFile(file, { set: [...llmSets(flags), ...flags.set] });
+    const llm = llmFilesOf(flags);
+    checkLlmAccess(scenario, config !== 'marl-only', llm);
+    const [traffic, ...others] = chooseLevels(
+      scenario,
+      flags.traffic ?? scenario.traffic.default,
+      file,
+    );
+    if (!traffic || others.length > 0)
+      throw new UserError('--traffic: inspect watches one traffic level');
+    const { inspectCommand } = await import('./inspect.js');
+    process.exitCode = await inspectCommand(
+      scenario,
+      scenarioLabel(file, flags.set),
+      config,
+      traffic,
+      flags,
+      llm,
+    );
+  });
 
   program
     .command('machines')

@@ -3,9 +3,12 @@
  * the actor engine, and assemble everything the run directory holds. No I/O besides an optional
  * policy file read; the caller writes the results.
  */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { type ActorRunOptions, runActors } from '../engine/actorEngine.js';
-import { type EpisodeRecord, totalAgentSteps } from '../engine/run.js';
+import { type EpisodeRecord, type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
+import { Cassette, Recorder } from '../llm/cassette.js';
 import { resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 import { matchPlaybook, readPlaybook } from './playbook.js';
@@ -30,6 +33,67 @@ export interface RunRequest {
   readonly inspect?: ActorRunOptions['inspect'];
   /** Awaited before each control event (the inspector's pacing); simulated time is unaffected. */
   readonly beforeStep?: ActorRunOptions['beforeStep'];
+  /** Record model exchanges to a file, or replay them from one. */
+  readonly llm?: LlmFiles;
+}
+
+/** Where model exchanges are recorded to or replayed from (`llm/cassette.ts`). */
+export interface LlmFiles {
+  readonly record?: string;
+  readonly replay?: string;
+  /** On a replay miss, ask the provider instead of failing. */
+  readonly replayFallback?: boolean;
+}
+
+/** Loaded recordings, by path; reloaded when the file changed (it may grow between runs). */
+const cassettes = new Map<string, { stamp: string; cassette: Cassette }>();
+
+export function loadCassette(path: string): Cassette {
+  let stamp = '';
+  try {
+    const st = statSync(path);
+    stamp = `${st.mtimeMs}:${st.size}`;
+  } catch {
+    // Cassette.load reports the problem
+  }
+  const cached = cassettes.get(path);
+  if (cached && cached.stamp === stamp) return cached.cassette;
+  const cassette = Cassette.load(path);
+  cassettes.set(path, { stamp, cassette });
+  return cassette;
+}
+
+/**
+ * A run's name in a recording: scenario (name and content digest), configuration, traffic, seed.
+ * How the model is reached (address, timeouts, retries, concurrency, prices) is left out of the
+ * digest: a recording replays wherever it was made.
+ */
+export function runKeyOf(req: RunRequest): string {
+  const {
+    baseUrl: _b,
+    callTimeoutSeconds: _t,
+    retries: _r,
+    retryBaseSeconds: _rb,
+    concurrency: _c,
+    requestsPerMinute: _rpm,
+    pricing: _p,
+    ...llm
+  } = req.scenario.guidance.llm;
+  const content = { ...req.scenario, guidance: { ...req.scenario.guidance, llm } };
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
+  return `${req.scenario.name}@${digest}/${req.config}/${req.traffic}/seed${req.seed}`;
+}
+
+function llmIoOf(req: RunRequest): LlmIo | undefined {
+  const files = req.llm;
+  if (!files) return undefined;
+  const replay = files.replay ? loadCassette(files.replay) : undefined;
+  return {
+    runKey: runKeyOf(req),
+    recorder: files.record ? new Recorder(files.record) : undefined,
+    replay,
+    replayFallback: files.replayFallback,
+  };
 }
 
 export interface RunResult {
@@ -67,6 +131,7 @@ export async function executeRun(
     playbookMatched: playbook?.agents != null,
     inspect: req.inspect,
     beforeStep: req.beforeStep,
+    llmIo: llmIoOf(req),
     onEpisode: (record) => {
       rows.push(episodeCsvRow(record));
       req.onEpisode?.(record);
