@@ -163,7 +163,7 @@ describe('inspector session', () => {
     const pacer = new Pacer({ speed: Number.POSITIVE_INFINITY });
     const session = new InspectorSession(
       { scenario: 'paper', config: 'aura', traffic: 'normal', seed: 3 },
-      () => pacer.state.simMs,
+      () => pacer.simNow,
     );
     server = await startInspectorServer({
       host: '127.0.0.1',

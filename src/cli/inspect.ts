@@ -63,7 +63,7 @@ export async function inspectCommand(
   const pacer = new Pacer({ speed: flags.speed, paused: flags.paused });
   const session = new InspectorSession(
     { scenario: scenarioLabel, config, traffic, seed: flags.seed },
-    () => pacer.state.simMs,
+    () => pacer.simNow,
   );
   const stately: StatelyBridge | null = flags.stately
     ? createStatelyBridge(typeof flags.stately === 'string' ? flags.stately : STATELY_DEFAULT_URL)

@@ -63,6 +63,11 @@ export class Pacer {
     return speed;
   }
 
+  /** Simulated time of the last event let through, ms. */
+  get simNow(): number {
+    return this.simMs;
+  }
+
   get state(): PacerState {
     return {
       speed: this.speed,

@@ -153,6 +153,8 @@ export async function startInspectorServer(
   const wss = new WebSocketServer({
     server,
     path: '/ws',
+    // Pages only ever send a short command.
+    maxPayload: 4096,
     verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => {
       if (!hostAllowed(req)) return false;
       // A browser always sends its page's origin: only our own page may connect.

@@ -81,6 +81,8 @@ const LOG_PER_UPDATE = 400;
 
 interface Tracked {
   readonly ref: ActorRefLike;
+  /** The system's root (the simulation), whose context holds the world. */
+  readonly root: boolean;
   id: string;
   machine: string;
   parent: string | null;
@@ -184,7 +186,7 @@ export class InspectorSession {
         tracked.snapshot = snapshot;
         tracked.transitions++;
         tracked.dirty = true;
-        if (tracked.parent === null && this.world === null) {
+        if (tracked.root && this.world === null) {
           const ctx = tracked.snapshot.context as { world?: WorldLike } | undefined;
           if (ctx?.world) this.world = ctx.world;
         }
@@ -227,6 +229,7 @@ export class InspectorSession {
       const machine = ref.logic?.id ?? (typeof ref.src === 'string' ? ref.src : 'actor');
       tracked = {
         ref,
+        root: !ref._parent,
         id: ref._parent ? ref.id : machine,
         machine,
         parent,
