@@ -320,5 +320,13 @@ $('#play').addEventListener('click', () => send({ type: 'play' }));
 $('#pause').addEventListener('click', () => send({ type: 'pause' }));
 $('#step').addEventListener('click', () => send({ type: 'step' }));
 $('#speed').addEventListener('change', (ev) => send({ type: 'speed', speed: ev.target.value }));
+// Keys: space plays or pauses, "s" steps (not while typing in the filter).
+document.addEventListener('keydown', (ev) => {
+  if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLSelectElement) return;
+  if (ev.key === ' ') send({ type: view.control?.paused ? 'play' : 'pause' });
+  else if (ev.key === 's') send({ type: 'step' });
+  else return;
+  ev.preventDefault();
+});
 
 connect();
