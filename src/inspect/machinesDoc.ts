@@ -38,7 +38,7 @@ export function renderMachinesDoc(graphs: readonly MachineGraph[] = allMachineGr
     '',
     '<!-- Generated from machines/*.ts by `npm run docs:machines`; do not edit. -->',
     '',
-    "Every actor of a simulation runs one of these statecharts. They are drawn from the machine definitions themselves (`aura machines` writes them as Mermaid, JSON or SVG; `aura inspect` shows them live, see [inspector.md](inspector.md)); a test fails when this page is stale. Labels read `event [guard]`; `after <delay>` is a timer on the simulated clock, `always` an eventless transition, `onDone` the end of a compound state's final child. [architecture.md](architecture.md) explains the events.",
+    'Every actor of a simulation runs one of these statecharts. They are drawn from the machine definitions themselves (`aura machines` writes them as Mermaid, JSON or SVG; `aura inspect` shows them live, see [inspector.md](inspector.md)); a test fails when this page is stale. Labels read `event [guard]`; `after <delay>` is a timer on the simulated clock, `always` an eventless transition, `onDone` a compound state reaching its final state. [architecture.md](architecture.md) explains the events.',
     '',
     ...graphs.map((g) => `- [\`${g.id}\`](#${g.id.toLowerCase()})`),
     '',
