@@ -132,6 +132,7 @@ export async function executeRun(
     inspect: req.inspect,
     beforeStep: req.beforeStep,
     llmIo: llmIoOf(req),
+    keepEpisodes: false, // the series is written row by row below; memory stays flat
     onEpisode: (record) => {
       rows.push(episodeCsvRow(record));
       req.onEpisode?.(record);

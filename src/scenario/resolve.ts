@@ -40,6 +40,10 @@ export interface GuidanceConfig {
   readonly batchMs: number;
   readonly maxAgeMs: number;
   readonly timeoutMs: number;
+  /** The planners' cells: one entry (every cell) with scope 'network', one per region otherwise. */
+  readonly plannerRegions: readonly (readonly number[])[];
+  /** Index into `plannerRegions` of each cell's planner. */
+  readonly plannerOfCell: readonly number[];
 }
 
 export interface CellConfig {
@@ -58,6 +62,11 @@ export interface CellConfig {
   readonly snrMax: number;
   /** Indices of the neighbour cells, in the scenario's order. */
   readonly neighbours: readonly number[];
+  /** Position, km (NaN when the scenario gives none; the 'sinr' model requires one). */
+  readonly x: number;
+  readonly y: number;
+  /** 'sinr': users appear within this distance of the cell, km. */
+  readonly userRadiusKm: number;
 }
 
 export interface SourceConfig {
@@ -126,8 +135,12 @@ export function resolveModel(
       snrMin: type.snrDb.min,
       snrMax: type.snrDb.max,
       neighbours: cell.neighbours.map((n) => indexOf.get(n)!),
+      x: cell.position?.x ?? Number.NaN,
+      y: cell.position?.y ?? Number.NaN,
+      userRadiusKm: 0,
     };
   });
+  if (scenario.radio.model === 'sinr') placeUsers(cells, scenario.radio.sinr.userRadiusKm);
   const episodeSteps = scenario.time.stepsPerEpisode;
   const template = scenario.traffic.everyCell;
   const declared = [
@@ -195,6 +208,7 @@ export function resolveModel(
           batchMs: ms(g.planner.batchSeconds),
           maxAgeMs: ms(g.planner.maxAgeSeconds ?? 1.5 * g.planner.intervalSteps * stepSeconds),
           timeoutMs: ms(g.llm.timeoutSeconds),
+          ...plannerRegionsOf(cells.length, g.planner),
         };
   return {
     scenario: scenario.name,
@@ -221,4 +235,48 @@ export function resolveLlm(llm: LlmSettings): ResolvedLlm {
     model: llm.model ?? fallback,
     latencyFrom: llm.latencyFrom ?? (llm.provider === 'simulated' ? 'model' : 'measured'),
   };
+}
+
+/**
+ * 'sinr': every cell needs a position; users appear within `userRadiusKm` of their cell (default:
+ * half the distance to its nearest neighbour; a cell without neighbours looks at every cell).
+ */
+function placeUsers(cells: CellConfig[], radiusKm: number | undefined): void {
+  const missing = cells.find((c) => Number.isNaN(c.x));
+  if (missing) {
+    throw new UserError(
+      `radio.model 'sinr' needs every cell's position: cell '${missing.id}' has none (give cells[].position or use layout.hex)`,
+    );
+  }
+  const mutable = cells as { -readonly [K in keyof CellConfig]: CellConfig[K] }[];
+  if (radiusKm !== undefined) {
+    for (const c of mutable) c.userRadiusKm = radiusKm;
+    return;
+  }
+  for (const c of mutable) {
+    let nearest = Number.POSITIVE_INFINITY;
+    const others = c.neighbours.length > 0 ? c.neighbours.map((j) => cells[j]!) : cells;
+    for (const o of others) {
+      if (o !== c) nearest = Math.min(nearest, Math.hypot(o.x - c.x, o.y - c.y));
+    }
+    c.userRadiusKm = Number.isFinite(nearest) && nearest > 0 ? nearest / 2 : 1;
+  }
+}
+
+/** Consecutive cells per planner: all of them (scope 'network') or `regionCells` at a time. */
+function plannerRegionsOf(
+  cellCount: number,
+  planner: PlannerSettings,
+): Pick<GuidanceConfig, 'plannerRegions' | 'plannerOfCell'> {
+  const size = planner.scope === 'region' ? planner.regionCells : Math.max(1, cellCount);
+  const plannerRegions: number[][] = [];
+  const plannerOfCell: number[] = [];
+  for (let i = 0; i < cellCount; i++) {
+    const k = Math.floor(i / size);
+    if (!plannerRegions[k]) plannerRegions[k] = [];
+    plannerRegions[k]!.push(i);
+    plannerOfCell.push(k);
+  }
+  if (plannerRegions.length === 0) plannerRegions.push([]);
+  return { plannerRegions, plannerOfCell };
 }
