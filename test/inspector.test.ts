@@ -225,6 +225,40 @@ describe('inspector session', () => {
   });
 });
 
+describe('inspector session with regional planners', () => {
+  it('lists each planner and sums their queues and calls', async () => {
+    const base = shortPaper({ episodes: { training: 2, test: 1 } });
+    const scenario = {
+      ...base,
+      guidance: {
+        ...base.guidance,
+        planner: { ...base.guidance.planner, scope: 'region' as const, regionCells: 1 },
+      },
+    };
+    const session = new InspectorSession(
+      { scenario: 'paper', config: 'guided', traffic: 'normal', seed: 1 },
+      () => 0,
+    );
+    await executeRun({
+      scenario,
+      traffic: 'normal',
+      config: 'guided',
+      seed: 1,
+      inspect: session.inspect,
+    });
+    const hello = session.hello([], new Pacer({ speed: 1 }).state) as {
+      actors: { id: string; machine: string }[];
+      gauges: { planner: { planners: number; calls: number } };
+    };
+    expect(hello.actors.filter((a) => a.machine === 'planner').map((a) => a.id)).toEqual([
+      'planner:0',
+      'planner:1',
+    ]);
+    expect(hello.gauges.planner.planners).toBe(2);
+    expect(hello.gauges.planner.calls).toBeGreaterThan(0);
+  });
+});
+
 describe('inspector server', () => {
   let server: InspectorServer | undefined;
   let pacer: Pacer;

@@ -57,8 +57,9 @@ export interface AgentGauge {
 
 export interface Gauges {
   readonly agents: readonly AgentGauge[];
-  /** Requests waiting, requests in the call in flight, calls made (batches sent). */
+  /** Planner actors; requests waiting, requests in calls in flight, calls made (batches sent). */
   readonly planner: {
+    readonly planners: number;
     readonly queued: number;
     readonly inFlight: number;
     readonly calls: number;
@@ -270,15 +271,18 @@ export class InspectorSession {
             : null,
       };
     });
-    const planner = this.order.find((t) => t.machine === 'planner');
+    // One planner, or one per region (`guidance.planner.scope: region`): summed.
+    const planners = this.order.filter((t) => t.machine === 'planner' && t.snapshot);
     let plannerGauge: Gauges['planner'] = null;
-    if (planner?.snapshot) {
-      const core = (planner.snapshot.context as PlannerContextLike).core;
-      plannerGauge = {
-        queued: core.queue.length,
-        inFlight: core.call ? core.call.batch.length : 0,
-        calls: this.plannerCalls,
-      };
+    if (planners.length > 0) {
+      let queued = 0;
+      let inFlight = 0;
+      for (const p of planners) {
+        const core = (p.snapshot!.context as PlannerContextLike).core;
+        queued += core.queue.length;
+        inFlight += core.call ? core.call.batch.length : 0;
+      }
+      plannerGauge = { planners: planners.length, queued, inFlight, calls: this.plannerCalls };
     }
     return {
       agents,

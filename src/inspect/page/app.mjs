@@ -236,7 +236,8 @@ function renderGauges(g) {
   if (g.planner) {
     planner.classList.remove('muted');
     planner.innerHTML =
-      '<dl><dt>queue depth</dt><dd id="planner-queued"></dd><dt>in flight</dt><dd id="planner-inflight"></dd><dt>calls</dt><dd id="planner-calls"></dd></dl>';
+      '<dl><dt>planners</dt><dd id="planner-count"></dd><dt>queue depth</dt><dd id="planner-queued"></dd><dt>in flight</dt><dd id="planner-inflight"></dd><dt>calls</dt><dd id="planner-calls"></dd></dl>';
+    $('#planner-count').textContent = String(g.planner.planners);
     $('#planner-queued').textContent = String(g.planner.queued);
     $('#planner-inflight').textContent = String(g.planner.inFlight);
     $('#planner-calls').textContent = String(g.planner.calls);
