@@ -148,6 +148,15 @@ describe('inspector session', () => {
         x: {},
       }),
     ).toBe('cellId=urban observedAtMs=1000 cells=[2]');
+    // typed arrays and list-like objects (an arrival window) by their length
+    expect(
+      eventDetail({
+        type: 'users.arrived',
+        sourceIndex: 0,
+        a: new Float64Array(3),
+        b: { length: 7 },
+      }),
+    ).toBe('sourceIndex=0 a=[3] b=[7]');
   });
 
   let server: InspectorServer | undefined;
@@ -408,10 +417,11 @@ describe('Stately bridge', () => {
       (m) => m.type === '@xstate.event' && (m.event as { type: string }).type === 'plan.requested',
     )!;
     expect(request.event).toMatchObject({ type: 'plan.requested', cells: '[2 items]' });
-    expect(scalars({ a: 1, b: 'x', c: [1, 2], d: { deep: true } })).toEqual({
+    expect(scalars({ a: 1, b: 'x', c: [1, 2], d: { deep: true }, e: new Int32Array(4) })).toEqual({
       a: 1,
       b: 'x',
       c: '[2 items]',
+      e: '[4 items]',
     });
   });
 });

@@ -118,6 +118,15 @@ export function stateText(value: unknown): string {
   return '';
 }
 
+/** The length of a list-like value (array, typed array, arrival window), else null. */
+export function lengthOf(value: unknown): number | null {
+  if (Array.isArray(value) || ArrayBuffer.isView(value))
+    return (value as { length: number }).length;
+  if (value && typeof value === 'object' && 'length' in value && typeof value.length === 'number')
+    return value.length;
+  return null;
+}
+
 /** The scalar fields of an event, for the log line (payloads can be large). */
 export function eventDetail(event: AnyEventObject): string {
   const parts: string[] = [];
@@ -128,7 +137,7 @@ export function eventDetail(event: AnyEventObject): string {
     else if (typeof value === 'string')
       parts.push(`${key}=${value.length > 40 ? `${value.slice(0, 40)}…` : value}`);
     else if (typeof value === 'boolean') parts.push(`${key}=${value}`);
-    else if (Array.isArray(value)) parts.push(`${key}=[${value.length}]`);
+    else if (lengthOf(value) !== null) parts.push(`${key}=[${lengthOf(value)}]`);
     if (parts.length >= 6) break;
   }
   return parts.join(' ');

@@ -10,18 +10,19 @@
  */
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
+import { lengthOf } from './session.js';
 
 /** Where `@statelyai/inspect`'s bridge server listens by default. */
 export const STATELY_DEFAULT_URL = 'ws://localhost:8080';
 
-/** The scalar fields of an object, arrays as their length (for what leaves the process). */
+/** The scalar fields of an object, lists as their length (for what leaves the process). */
 export function scalars(value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!value || typeof value !== 'object') return out;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null)
       out[key] = v;
-    else if (Array.isArray(v)) out[key] = `[${v.length} items]`;
+    else if (lengthOf(v) !== null) out[key] = `[${lengthOf(v)} items]`;
   }
   return out;
 }
