@@ -51,6 +51,7 @@ function onHello(msg) {
   $('#run').textContent = `${r.scenario} · ${r.config} · ${r.traffic} · seed ${r.seed}`;
   view.machines = new Map(msg.machines.map((m) => [m.id, m]));
   view.actors = new Map();
+  rows.clear();
   $('#actors tbody').textContent = '';
   $('#log tbody').textContent = '';
   view.episodes = [];
@@ -98,12 +99,14 @@ function onControl(control) {
 
 // ── actors and the statechart ───────────────────────────────────────────────
 
+const rows = new Map(); // actor id → its row in the list
+
 function applyActors(actors, flash) {
   const body = $('#actors tbody');
   for (const actor of actors) {
     const before = view.actors.get(actor.id);
     view.actors.set(actor.id, actor);
-    let row = body.querySelector(`tr[data-actor="${CSS.escape(actor.id)}"]`);
+    let row = rows.get(actor.id);
     if (!row) {
       row = document.createElement('tr');
       row.dataset.actor = actor.id;
@@ -111,6 +114,7 @@ function applyActors(actors, flash) {
         '<td><span class="id"></span><small class="machine"></small></td><td class="state"></td>';
       row.addEventListener('click', () => select(actor.id));
       body.append(row);
+      rows.set(actor.id, row);
     }
     row.querySelector('.id').textContent = actor.id;
     row.querySelector('.machine').textContent = actor.machine;
