@@ -157,7 +157,16 @@ const guidedCases = [
         ...line,
         guidance: {
           ...line.guidance,
-          planner: { ...line.guidance.planner, scope: 'region' as const, regionCells: 64 },
+          // One prompt per region and request round; the rate budget is lifted so that the
+          // figure shows batching, not the paper's 50 requests a minute.
+          planner: {
+            ...line.guidance.planner,
+            scope: 'region' as const,
+            regionCells: 64,
+            maxBatchSize: 64,
+            requestsPerMinute: 1e5,
+            tokensPerMinute: 1e9,
+          },
         },
       },
       config: 'guided' as ConfigName,
