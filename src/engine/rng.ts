@@ -19,9 +19,11 @@ export interface RngState {
 }
 
 export class Rng {
-  private spare: number | null = null;
-  /** Alea's state: s0, s1, s2, c. */
-  private readonly s = new Float64Array(4);
+  /**
+   * Alea's state (s0, s1, s2, c), then the normal deviate kept for the next call and whether
+   * there is one: numbers in a Float64Array are never boxed, so drawing allocates nothing.
+   */
+  private readonly s = new Float64Array(6);
 
   private constructor(
     /** Full label of this stream, e.g. `seed:7/arrivals/urban`. */
@@ -46,7 +48,7 @@ export class Rng {
   /** Rebuilds a stream from `save()` output; it continues exactly where the saved one stood. */
   static restore(state: RngState): Rng {
     const rng = new Rng(state.label, state.alea);
-    rng.spare = state.spare;
+    if (state.spare !== null) rng.keep(state.spare);
     return rng;
   }
 
@@ -58,7 +60,13 @@ export class Rng {
 
   save(): RngState {
     const [s0, s1, s2, c] = this.s;
-    return { label: this.label, alea: { c: c!, s0: s0!, s1: s1!, s2: s2! }, spare: this.spare };
+    const spare = this.s[5] === 1 ? this.s[4]! : null;
+    return { label: this.label, alea: { c: c!, s0: s0!, s1: s1!, s2: s2! }, spare };
+  }
+
+  private keep(z: number): void {
+    this.s[4] = z;
+    this.s[5] = 1;
   }
 
   /** Uniform in [0, 1): one Alea step (seedrandom's `alea().next`, bit for bit). */
@@ -88,10 +96,9 @@ export class Rng {
 
   /** Normal deviate (Marsaglia polar method; the second deviate of each pair is kept). */
   normal(mean = 0, sd = 1): number {
-    if (this.spare !== null) {
-      const z = this.spare;
-      this.spare = null;
-      return mean + sd * z;
+    if (this.s[5] === 1) {
+      this.s[5] = 0;
+      return mean + sd * this.s[4]!;
     }
     let u: number;
     let v: number;
@@ -102,7 +109,7 @@ export class Rng {
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spare = v * f;
+    this.keep(v * f);
     return mean + sd * u * f;
   }
 
@@ -113,9 +120,9 @@ export class Rng {
    */
   normals(out: Float64Array, count: number): void {
     for (let k = 0; k < count; k++) {
-      if (this.spare !== null) {
-        out[k] = this.spare;
-        this.spare = null;
+      if (this.s[5] === 1) {
+        this.s[5] = 0;
+        out[k] = this.s[4]!;
         continue;
       }
       let u: number;
@@ -127,7 +134,7 @@ export class Rng {
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
       const f = Math.sqrt((-2 * Math.log(s)) / s);
-      this.spare = v * f;
+      this.keep(v * f);
       out[k] = u * f;
     }
   }
