@@ -2,6 +2,9 @@
  * The planner at scale: regional planners batch their own region's requests, each with its own
  * call in flight and a share of the rate budget; LLM calls grow far slower than cells.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
 import { Rng } from '../src/engine/rng.js';
@@ -113,6 +116,28 @@ describe('regional planners', () => {
     expect(kept.episodes.every((e) => e.counters.cells.length === 37)).toBe(true);
     expect(flat.episodes.every((e) => e.counters.cells.length === 0)).toBe(true);
     expect(buildSummary(model, 'aura', 4, flat)).toEqual(buildSummary(model, 'aura', 4, kept));
+  });
+
+  it('streams the series to disk as episodes end: nothing per episode is kept in memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aura-series-'));
+    const file = join(dir, 'episodes.csv.partial');
+    const scenario = city({});
+    const rowsOnDisk: number[] = [];
+    const streamed = await executeRun({
+      scenario,
+      traffic: 'normal',
+      config: 'aura',
+      seed: 3,
+      seriesFile: file,
+      onEpisode: () => {
+        rowsOnDisk.push(readFileSync(file, 'utf8').trim().split('\n').length);
+      },
+    });
+    expect(streamed.files.episodesCsv).toEqual({ file });
+    expect(rowsOnDisk).toEqual([2, 3, 4]); // the header, then each episode's row as it ends
+    const kept = await executeRun({ scenario, traffic: 'normal', config: 'aura', seed: 3 });
+    expect(readFileSync(file, 'utf8')).toBe(kept.files.episodesCsv);
+    expect(streamed.summary).toEqual(kept.summary);
   });
 
   it('the network scope is the single planner of before', () => {

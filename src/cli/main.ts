@@ -167,6 +167,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
         transfer: flags.transfer,
         playbookFile: flags.playbook,
         llm,
+        seriesFile: join(dir, 'episodes.csv.partial'),
         onEpisode: (record) => {
           done++;
           if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });

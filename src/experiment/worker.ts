@@ -3,7 +3,7 @@
  * summary last). Returns the job's summary; the per-episode series stays on disk.
  */
 
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LlmFatalError } from '../llm/types.js';
 import { executeRun } from '../run/execute.js';
@@ -22,6 +22,7 @@ export default async function runJob(task: JobTask): Promise<Summary> {
       seed: job.seed,
       playbookFile,
       llm,
+      seriesFile: join(dir, 'episodes.csv.partial'),
     });
   } catch (err) {
     // Errors cross the thread boundary as plain errors: mark the fatal ones by their message.
@@ -29,7 +30,6 @@ export default async function runJob(task: JobTask): Promise<Summary> {
     throw err;
   }
   // job.json first: summary.json, written last by writeRunDir, marks the run finished.
-  mkdirSync(dir, { recursive: true });
   rmSync(join(dir, 'summary.json'), { force: true }); // a run by another build is not finished
   writeFileAtomic(join(dir, JOB_FILE), json({ job, fingerprint }));
   writeRunDir(dir, result.files);

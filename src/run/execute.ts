@@ -4,7 +4,8 @@
  * policy file read; the caller writes the results.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type ActorRunOptions, runActors } from '../engine/actorEngine.js';
 import { type EpisodeRecord, type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
@@ -35,6 +36,8 @@ export interface RunRequest {
   readonly beforeStep?: ActorRunOptions['beforeStep'];
   /** Record model exchanges to a file, or replay them from one. */
   readonly llm?: LlmFiles;
+  /** Stream the per-episode series into this file as the run goes (else it is returned). */
+  readonly seriesFile?: string;
 }
 
 /** Where model exchanges are recorded to or replayed from (`llm/cassette.ts`). */
@@ -123,7 +126,37 @@ export async function executeRun(
   const agents = req.policyFile
     ? loadPolicy(req.policyFile, model, { transfer: req.transfer })
     : (playbook?.agents ?? undefined);
-  const rows = [episodesCsvHeader(model)];
+  // The series goes to disk episode by episode when the caller names a file (memory stays flat
+  // over any number of episodes), else it is kept for the caller.
+  // If the file cannot be written, the rows stay in memory: nothing computed is lost, and the
+  // caller's own write reports the problem.
+  let series = req.seriesFile;
+  const rows: string[] = [];
+  const addRow = (row: string) => {
+    if (series) {
+      try {
+        appendFileSync(series, `${row}\n`);
+        return;
+      } catch {
+        rows.push(
+          ...readFileSync(series, 'utf8')
+            .split('\n')
+            .filter((r) => r !== ''),
+        );
+        series = undefined;
+      }
+    }
+    rows.push(row);
+  };
+  if (series) {
+    try {
+      mkdirSync(dirname(series), { recursive: true });
+      writeFileSync(series, '');
+    } catch {
+      series = undefined;
+    }
+  }
+  addRow(episodesCsvHeader(model));
   const started = clock();
   const outcome = await runActors(model, {
     seed: req.seed,
@@ -132,9 +165,9 @@ export async function executeRun(
     inspect: req.inspect,
     beforeStep: req.beforeStep,
     llmIo: llmIoOf(req),
-    keepEpisodes: false, // the series is written row by row below; memory stays flat
+    keepEpisodes: false, // per episode only totals are kept; the series is written as it goes
     onEpisode: (record) => {
-      rows.push(episodeCsvRow(record));
+      addRow(episodeCsvRow(record));
       req.onEpisode?.(record);
     },
   });
@@ -146,7 +179,7 @@ export async function executeRun(
     files: {
       resolved: req.scenario,
       summary,
-      episodesCsv: `${rows.join('\n')}\n`,
+      episodesCsv: series ? { file: series } : `${rows.join('\n')}\n`,
       timings: {
         wallMs: Math.round(wallMs),
         agentSteps,

@@ -14,7 +14,8 @@ export interface RunFiles {
   /** The validated scenario with every default filled in, plus what this run chose. */
   readonly resolved: unknown;
   readonly summary: unknown;
-  readonly episodesCsv: string;
+  /** The per-episode series: its text, or a file it was already streamed into. */
+  readonly episodesCsv: string | { readonly file: string };
   readonly timings: unknown;
   readonly trainedPolicy: unknown;
   readonly finalPolicy: unknown;
@@ -25,7 +26,9 @@ export interface RunFiles {
 export function writeRunDir(dir: string, files: RunFiles): void {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, 'scenario.resolved.json'), json(files.resolved));
-  writeFileAtomic(join(dir, 'episodes.csv'), files.episodesCsv);
+  if (typeof files.episodesCsv === 'string') {
+    writeFileAtomic(join(dir, 'episodes.csv'), files.episodesCsv);
+  } else renameSync(files.episodesCsv.file, join(dir, 'episodes.csv'));
   writeFileAtomic(join(dir, 'policy.trained.json'), json(files.trainedPolicy));
   writeFileAtomic(join(dir, 'policy.final.json'), json(files.finalPolicy));
   writeFileAtomic(join(dir, 'timings.json'), json(files.timings));
