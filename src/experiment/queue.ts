@@ -122,12 +122,16 @@ export async function checkRedis(url: QueueUrl, timeoutMs = 5000): Promise<void>
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => {}); // reported below, from the failing call
+  // The socket's error says more than the failing call's "Connection is closed".
+  let cause = '';
+  client.on('error', (err: Error) => {
+    cause ||= err.message;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const message = scrub((err as Error).message ?? String(err), url);
+    const message = scrub(cause || ((err as Error).message ?? String(err)), url);
     const hint = /NOAUTH|WRONGPASS|invalid password|invalid username/i.test(message)
       ? `; give the password in the URL (redis://:PASSWORD@HOST:PORT) or in ${PASSWORD_ENV}`
       : /DB index is out of range|invalid DB index/i.test(message)
