@@ -48,9 +48,12 @@ function withEpisodes(s: Scenario, episodes: number): Scenario {
   return { ...s, episodes: { training: Math.max(0, episodes - 1), test: 1 } };
 }
 
-function measure(model: ModelConfig, run: (m: ModelConfig, o: { seed: number }) => RunOutcome) {
+async function measure(
+  model: ModelConfig,
+  run: (m: ModelConfig, o: { seed: number }) => RunOutcome | Promise<RunOutcome>,
+) {
   const t0 = process.hrtime.bigint();
-  const outcome = run(model, { seed: 1 });
+  const outcome = await run(model, { seed: 1 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { rate: totalAgentSteps(model) / seconds, outcome };
 }
@@ -77,16 +80,16 @@ for (const c of cases) {
     withEpisodes(c.scenario, Math.max(2, Math.round(episodes / 10))),
     'normal',
   );
-  measure(warm, runActors);
-  measure(warm, runPlainLoop);
+  await measure(warm, runActors);
+  await measure(warm, runPlainLoop);
   const engine: number[] = [];
   const plain: number[] = [];
   let messages = 0;
   for (let r = 0; r < repeats; r++) {
-    const e = measure(model, runActors);
+    const e = await measure(model, runActors);
     engine.push(e.rate);
     messages = e.outcome.messages;
-    plain.push(measure(model, runPlainLoop).rate);
+    plain.push((await measure(model, runPlainLoop)).rate);
   }
   const agentSteps = totalAgentSteps(model);
   const row = {
@@ -113,14 +116,14 @@ const guided = [];
 for (const config of ['guided', 'aura'] as const) {
   const episodes = Math.max(2, Math.round(500 / shrink));
   const model = resolveModel(withEpisodes(paper, episodes), 'normal', config);
-  measure(
+  await measure(
     resolveModel(withEpisodes(paper, Math.max(2, episodes / 10)), 'normal', config),
     runActors,
   );
   const rates: number[] = [];
   let outcome: RunOutcome | undefined;
   for (let r = 0; r < repeats; r++) {
-    const m = measure(model, runActors);
+    const m = await measure(model, runActors);
     rates.push(m.rate);
     outcome = m.outcome;
   }

@@ -1,12 +1,12 @@
 /**
  * The Centralized Alignment Controller (configuration `aura`). The root sends it
  * `alignment.evaluate` with the histories it took at the end of an evaluation window; it asks its
- * evaluator (`evaluating`, for the call's latency in simulated time), then applies the delayed
+ * evaluator (`calling`: a network model's reply is awaited with simulated time standing still;
+ * then `evaluating`, for the call's latency in simulated time), then applies the delayed
  * rewards and feedback (`applying`) and tells the root (`alignment.applied`). A window that ends
  * while an evaluation is in flight waits its turn. The logic is in `src/llm/evaluator.ts`.
  */
 import { sendParent, setup } from 'xstate';
-import type { Rng } from '../src/engine/rng.js';
 import {
   type AlignmentCore,
   createAlignmentCore,
@@ -14,20 +14,21 @@ import {
   finishEvaluation,
   startEvaluation,
 } from '../src/llm/evaluator.js';
-import type { LlmProvider } from '../src/llm/types.js';
+import type { LlmRole } from '../src/llm/types.js';
 import type { World } from '../src/model/world.js';
 
 export interface AlignmentInput {
   readonly world: World;
-  readonly provider: LlmProvider;
-  readonly latencyRng: Rng;
+  readonly role: LlmRole;
 }
 
 export interface AlignmentContext {
   readonly core: AlignmentCore;
 }
 
-export type AlignmentEvent = { readonly type: 'alignment.evaluate'; readonly job: EvaluationJob };
+export type AlignmentEvent =
+  | { readonly type: 'alignment.evaluate'; readonly job: EvaluationJob }
+  | { readonly type: 'llm.replied' };
 
 /** Sent to the root when an evaluation's rewards and feedback have been applied. */
 export type AlignmentAppliedEvent = { readonly type: 'alignment.applied' };
@@ -40,14 +41,16 @@ export const alignmentControllerMachine = setup({
   },
   actions: {
     queueJob: ({ context, event }) => {
-      context.core.waiting.push(event.job);
+      if (event.type === 'alignment.evaluate') context.core.waiting.push(event.job);
     },
-    callEvaluator: ({ context }) => startEvaluation(context.core),
+    callEvaluator: ({ context, self }) =>
+      startEvaluation(context.core, () => self.send({ type: 'llm.replied' })),
     apply: ({ context }) => finishEvaluation(context.core),
     reportApplied: sendParent((): AlignmentAppliedEvent => ({ type: 'alignment.applied' })),
   },
   guards: {
     jobsWaiting: ({ context }) => context.core.waiting.length > 0,
+    replied: ({ context }) => context.core.call?.settled ?? true,
   },
   delays: {
     latency: ({ context }) => context.core.call?.latencyMs ?? 0,
@@ -55,16 +58,20 @@ export const alignmentControllerMachine = setup({
 }).createMachine({
   id: 'alignmentController',
   context: ({ input }) => ({
-    core: createAlignmentCore(input.world, input.provider, input.latencyRng),
+    core: createAlignmentCore(input.world, input.role),
   }),
   initial: 'idle',
   on: { 'alignment.evaluate': { actions: 'queueJob' } },
   states: {
     idle: {
-      always: { guard: 'jobsWaiting', target: 'evaluating' },
+      always: { guard: 'jobsWaiting', target: 'calling' },
+    },
+    calling: {
+      entry: 'callEvaluator',
+      always: { guard: 'replied', target: 'evaluating' },
+      on: { 'llm.replied': 'evaluating' },
     },
     evaluating: {
-      entry: 'callEvaluator',
       after: { latency: 'applying' },
     },
     applying: {

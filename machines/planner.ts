@@ -1,13 +1,13 @@
 /**
  * The LLM planner: one per simulation (configurations `guided` and `aura`). Base stations send it
  * `plan.requested`; it collects requests for `batchSeconds` (or until a batch is full), waits for
- * rate budget if it must, sends one prompt per batch to its provider, waits out the call's latency
- * in simulated time, then hands each requesting station its suggestion (`plan.suggested`), or
+ * rate budget if it must, sends one prompt per batch to its model (`calling`: a network model's
+ * reply is awaited with simulated time standing still), waits out the call's latency in simulated
+ * time (`inFlight`), then hands each requesting station its suggestion (`plan.suggested`), or
  * tells it the suggestion was rejected or the call failed (the station keeps its own policy).
  * Requests arriving meanwhile queue up for the next batch. The logic is in `src/llm/planner.ts`.
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import type { Rng } from '../src/engine/rng.js';
 import {
   batchIsFull,
   createPlannerCore,
@@ -19,14 +19,13 @@ import {
   type PlannerCore,
   rateWaitMs,
 } from '../src/llm/planner.js';
-import type { CallFailure, LlmProvider } from '../src/llm/types.js';
+import type { CallFailure, LlmRole } from '../src/llm/types.js';
 import type { World } from '../src/model/world.js';
 import { baseStationSystemId } from './ids.js';
 
 export interface PlannerInput {
   readonly world: World;
-  readonly provider: LlmProvider;
-  readonly latencyRng: Rng;
+  readonly role: LlmRole;
 }
 
 export interface PlannerContext {
@@ -36,6 +35,9 @@ export interface PlannerContext {
 }
 
 export type PlanRequestedEvent = { readonly type: 'plan.requested' } & GuidanceRequest;
+
+/** A network model's reply has arrived (sent by the gateway while simulated time stands still). */
+export type LlmRepliedEvent = { readonly type: 'llm.replied' };
 
 /** Sent to a base station when its batch returns. */
 export type PlanOutcomeEvent =
@@ -53,10 +55,11 @@ export const plannerMachine = setup({
   types: {
     input: {} as PlannerInput,
     context: {} as PlannerContext,
-    events: {} as PlanRequestedEvent,
+    events: {} as PlanRequestedEvent | LlmRepliedEvent,
   },
   actions: {
     enqueue: ({ context, event }) => {
+      if (event.type !== 'plan.requested') return;
       const { type: _type, ...request } = event;
       enqueueRequest(context.core, request, context.core.world.nowMs);
     },
@@ -64,8 +67,10 @@ export const plannerMachine = setup({
       waitMs: ({ context }) => rateWaitMs(context.core, context.core.world.nowMs),
     }),
     noteWait: ({ context }) => noteRateWait(context.core, context.waitMs),
-    dispatch: ({ context }) => {
-      dispatchBatch(context.core, context.core.world.nowMs);
+    dispatch: ({ context, self }) => {
+      dispatchBatch(context.core, context.core.world.nowMs, () =>
+        self.send({ type: 'llm.replied' }),
+      );
     },
     deliver: enqueueActions(({ context, enqueue, system }) => {
       for (const { request, outcome } of deliverCall(context.core)) {
@@ -93,6 +98,7 @@ export const plannerMachine = setup({
     queued: ({ context }) => context.core.queue.length > 0,
     nothingQueued: ({ context }) => context.core.queue.length === 0,
     mustWait: ({ context }) => context.waitMs > 0,
+    replied: ({ context }) => context.core.call?.settled ?? true,
   },
   delays: {
     batch: ({ context }) => context.core.world.config.guidance!.batchMs,
@@ -102,7 +108,7 @@ export const plannerMachine = setup({
 }).createMachine({
   id: 'planner',
   context: ({ input }) => ({
-    core: createPlannerCore(input.world, input.provider, input.latencyRng),
+    core: createPlannerCore(input.world, input.role),
     waitMs: 0,
   }),
   initial: 'idle',
@@ -120,8 +126,12 @@ export const plannerMachine = setup({
       always: [
         { guard: 'nothingQueued', target: 'idle' }, // every queued request was outdated
         { guard: 'mustWait', target: 'rateLimited' },
-        { target: 'inFlight', actions: 'dispatch' },
+        { target: 'calling', actions: 'dispatch' },
       ],
+    },
+    calling: {
+      always: { guard: 'replied', target: 'inFlight' },
+      on: { 'llm.replied': 'inFlight' },
     },
     rateLimited: {
       entry: 'noteWait',

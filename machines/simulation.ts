@@ -75,7 +75,7 @@ export const simulationMachine = setup({
             ? spawn('planner', {
                 id: PLANNER_ID,
                 systemId: PLANNER_ID,
-                input: { world, ...llm.planner },
+                input: { world, role: llm.planner },
               })
             : null,
         alignment:
@@ -83,7 +83,7 @@ export const simulationMachine = setup({
             ? spawn('alignmentController', {
                 id: ALIGNMENT_ID,
                 systemId: ALIGNMENT_ID,
-                input: { world, ...llm.evaluator },
+                input: { world, role: llm.evaluator },
               })
             : null,
         regions: regionsOf(world.config.cells.length).map((cells, index) =>

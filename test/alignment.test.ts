@@ -69,6 +69,7 @@ describe('applying an evaluation', () => {
     const before = world.agents.map((a) => a.q.slice());
     applyEvaluation(world, {
       job,
+      settled: true,
       latencyMs: 0,
       failure: null,
       completion: reply('<scores>\nrural: 0.5 | explore less\nurban: 7 | save energy\n</scores>'),
@@ -104,7 +105,13 @@ describe('applying an evaluation', () => {
   it('a failed evaluation changes nothing', () => {
     const { world, job } = setUp();
     const before = world.agents.map((a) => Array.from(a.q));
-    applyEvaluation(world, { job, latencyMs: 0, failure: 'error', completion: null });
+    applyEvaluation(world, {
+      job,
+      settled: true,
+      latencyMs: 0,
+      failure: 'error',
+      completion: null,
+    });
     expect(world.agents.map((a) => Array.from(a.q))).toEqual(before);
     expect(world.guidance!.feedbackLog).toEqual([]);
   });

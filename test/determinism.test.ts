@@ -3,24 +3,24 @@ import { executeRun } from '../src/run/execute.js';
 import { json } from '../src/run/runDir.js';
 import { shortPaper } from './helpers/paper.js';
 
-const summaryText = (seed: number, traffic = 'normal') =>
-  json(executeRun({ scenario: shortPaper(), traffic, config: 'marl-only', seed }).summary);
+const summaryText = async (seed: number, traffic = 'normal') =>
+  json((await executeRun({ scenario: shortPaper(), traffic, config: 'marl-only', seed })).summary);
 
 describe('determinism', () => {
-  it('same scenario, configuration, traffic and seed give a byte-identical summary', () => {
-    const a = summaryText(7);
-    const b = summaryText(7);
+  it('same scenario, configuration, traffic and seed give a byte-identical summary', async () => {
+    const a = await summaryText(7);
+    const b = await summaryText(7);
     expect(b).toBe(a);
     expect(a).not.toMatch(/ms"|time|date/i); // no wall-clock fields
   });
 
-  it('a different seed or traffic level gives different results', () => {
-    expect(summaryText(8)).not.toBe(summaryText(7));
-    expect(summaryText(7, 'high')).not.toBe(summaryText(7, 'low'));
+  it('a different seed or traffic level gives different results', async () => {
+    expect(await summaryText(8)).not.toBe(await summaryText(7));
+    expect(await summaryText(7, 'high')).not.toBe(await summaryText(7, 'low'));
   });
 
-  it('has the required summary shape', () => {
-    const { summary } = executeRun({
+  it('has the required summary shape', async () => {
+    const { summary } = await executeRun({
       scenario: shortPaper(),
       traffic: 'high',
       config: 'marl-only',
@@ -104,11 +104,11 @@ describe('determinism', () => {
 
   it.each(['guided', 'aura'] as const)(
     '%s: same seed gives a byte-identical summary, latency draws included',
-    (config) => {
-      const run = (seed: number) =>
-        json(executeRun({ scenario: shortPaper(), traffic: 'high', config, seed }).summary);
-      const a = run(3);
-      expect(run(3)).toBe(a);
+    async (config) => {
+      const run = async (seed: number) =>
+        json((await executeRun({ scenario: shortPaper(), traffic: 'high', config, seed })).summary);
+      const a = await run(3);
+      expect(await run(3)).toBe(a);
       expect(run(4)).not.toBe(a);
       const summary = JSON.parse(a);
       expect(summary.llm.calls).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { totalAgentSteps } from '../src/engine/run.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import { shortPaper } from './helpers/paper.js';
 
-const comparable = (outcome: ReturnType<typeof runActors>) => ({
+const comparable = (outcome: Awaited<ReturnType<typeof runActors>>) => ({
   episodes: outcome.episodes,
   totals: outcome.world.testTotals,
   q: outcome.world.agents.map((a) => Array.from(a.q)),
@@ -13,28 +13,31 @@ const comparable = (outcome: ReturnType<typeof runActors>) => ({
 });
 
 describe('actor engine', () => {
-  it.each(['low', 'normal', 'high'])('matches the plain loop exactly (%s traffic)', (traffic) => {
-    const model = resolveModel(shortPaper(), traffic);
-    const actors = runActors(model, { seed: 3 });
-    const plain = runPlainLoop(model, { seed: 3 });
-    expect(actors.episodes).toHaveLength(25);
-    expect(actors.world.testTotals.steps).toBe(500);
-    expect(comparable(actors)).toEqual(comparable(plain));
-  });
+  it.each(['low', 'normal', 'high'])(
+    'matches the plain loop exactly (%s traffic)',
+    async (traffic) => {
+      const model = resolveModel(shortPaper(), traffic);
+      const actors = await runActors(model, { seed: 3 });
+      const plain = runPlainLoop(model, { seed: 3 });
+      expect(actors.episodes).toHaveLength(25);
+      expect(actors.world.testTotals.steps).toBe(500);
+      expect(comparable(actors)).toEqual(comparable(plain));
+    },
+  );
 
-  it('sends far fewer XState messages than agent-steps', () => {
+  it('sends far fewer XState messages than agent-steps', async () => {
     const model = resolveModel(shortPaper(), 'normal');
-    const outcome = runActors(model, { seed: 1 });
+    const outcome = await runActors(model, { seed: 1 });
     const perStep = outcome.messages / totalAgentSteps(model);
     expect(outcome.messages).toBeGreaterThan(0);
     expect(perStep).toBeLessThan(0.1);
   });
 
-  it('does not depend on how arrivals are split into windows', () => {
+  it('does not depend on how arrivals are split into windows', async () => {
     const base = shortPaper();
-    const a = runActors(resolveModel(base, 'high'), { seed: 9 });
+    const a = await runActors(resolveModel(base, 'high'), { seed: 9 });
     for (const windowSteps of [1, 7, 100, 1000]) {
-      const b = runActors(
+      const b = await runActors(
         resolveModel({ ...base, traffic: { ...base.traffic, windowSteps } }, 'high'),
         { seed: 9 },
       );
@@ -44,7 +47,7 @@ describe('actor engine', () => {
 
   it.each([3.333, 0.1 + 0.2, 0.001, 86_400])(
     'matches the plain loop with %s-second steps and 7-step windows',
-    (stepSeconds) => {
+    async (stepSeconds) => {
       const base = shortPaper();
       const scenario: typeof base = {
         ...base,
@@ -52,19 +55,19 @@ describe('actor engine', () => {
         traffic: { ...base.traffic, windowSteps: 7 },
       };
       const model = resolveModel(scenario, 'high');
-      const actors = runActors(model, { seed: 5 });
+      const actors = await runActors(model, { seed: 5 });
       const plain = runPlainLoop(model, { seed: 5 });
       expect(comparable(actors)).toEqual(comparable(plain));
       // The step length only sets the time scale: the same users arrive.
       expect(comparable(actors)).toEqual(
-        comparable(runActors(resolveModel(base, 'high'), { seed: 5 })),
+        comparable(await runActors(resolveModel(base, 'high'), { seed: 5 })),
       );
     },
   );
 
-  it('reports episodes in order and copies the trained policy at the end of training', () => {
+  it('reports episodes in order and copies the trained policy at the end of training', async () => {
     const model = resolveModel(shortPaper(), 'normal');
-    const outcome = runActors(model, { seed: 2 });
+    const outcome = await runActors(model, { seed: 2 });
     expect(outcome.episodes.map((e) => `${e.phase}:${e.episode}`)).toEqual([
       ...Array.from({ length: 20 }, (_, i) => `training:${i}`),
       ...Array.from({ length: 5 }, (_, i) => `test:${i}`),
@@ -75,14 +78,15 @@ describe('actor engine', () => {
       shortPaper({ agent: { ...shortPaper().agent, test: { epsilon: 0, learn: false } } }),
       'normal',
     );
-    const still = runActors(frozen, { seed: 2 });
+    const still = await runActors(frozen, { seed: 2 });
     expect(still.trainedAgents[1]!.q).toEqual(still.world.agents[1]!.q);
   });
 
-  it('starts from a given policy and can skip training', () => {
-    const trained = runActors(resolveModel(shortPaper(), 'normal'), { seed: 4 }).trainedAgents;
+  it('starts from a given policy and can skip training', async () => {
+    const trained = await (await runActors(resolveModel(shortPaper(), 'normal'), { seed: 4 }))
+      .trainedAgents;
     const model = resolveModel(shortPaper({ episodes: { training: 0, test: 3 } }), 'normal');
-    const outcome = runActors(model, { seed: 4, agents: trained });
+    const outcome = await runActors(model, { seed: 4, agents: trained });
     expect(outcome.episodes.every((e) => e.phase === 'test')).toBe(true);
     expect(outcome.trainedAgents.map((a) => Array.from(a.q))).toEqual(
       trained.map((a) => Array.from(a.q)),

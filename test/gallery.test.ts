@@ -7,7 +7,7 @@ import { resolveModel } from '../src/scenario/resolve.js';
 const gallery = readdirSync('scenarios').filter((f) => /\.ya?ml$/.test(f));
 
 describe('scenario gallery', () => {
-  it('has the scenarios the docs promise', () => {
+  it('has the scenarios the docs promise', async () => {
     expect(gallery.sort()).toEqual(
       [
         'diurnal-city.yaml',
@@ -20,17 +20,19 @@ describe('scenario gallery', () => {
     );
   });
 
-  it.each(gallery)('%s validates and runs (shortened), in every configuration', (file) => {
+  it.each(gallery)('%s validates and runs (shortened), in every configuration', async (file) => {
     const scenario = loadScenarioFile(`scenarios/${file}`);
     const short = { ...scenario, episodes: { training: 2, test: 1 } };
     for (const config of ['marl-only', 'guided', 'aura'] as const) {
-      const outcome = runActors(resolveModel(short, scenario.traffic.default, config), { seed: 1 });
+      const outcome = await runActors(resolveModel(short, scenario.traffic.default, config), {
+        seed: 1,
+      });
       expect(outcome.world.testTotals.steps).toBe(scenario.time.stepsPerEpisode);
       expect(outcome.world.testTotals.cells.some((c) => c.arrivals > 0)).toBe(true);
     }
   });
 
-  it('the stadium announces its crowd to the planner; the trace-driven cell replays its file', () => {
+  it('the stadium announces its crowd to the planner; the trace-driven cell replays its file', async () => {
     const stadium = resolveModel(loadScenarioFile('scenarios/stadium.yaml'), 'normal', 'guided');
     expect(stadium.guidance!.signals.map((s) => s.id)).toEqual(['concert-ends']);
     const trace = resolveModel(loadScenarioFile('scenarios/trace-driven.yaml'), 'normal');

@@ -32,7 +32,7 @@ const guidedWorld = (
 };
 
 describe('suggestions and staleness', () => {
-  it('a suggestion holds while fresh, then is dropped as stale', () => {
+  it('a suggestion holds while fresh, then is dropped as stale', async () => {
     // maxAge 3 s, 1 s steps: observed at 0, consulted at steps 0..3, gone at step 4.
     const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3, suggestionScope: 'hold' } });
     expect(acceptSuggestion(g, 0, MAINTAIN, 0, 0, 500, c)).toBe(true);
@@ -44,7 +44,7 @@ describe('suggestions and staleness', () => {
     expect(g.suggested[0]).toBe(-1);
   });
 
-  it('ignores a suggestion that arrives already older than the maximum age', () => {
+  it('ignores a suggestion that arrives already older than the maximum age', async () => {
     const { world, g, c } = guidedWorld({ planner: { maxAgeSeconds: 3 } });
     world.step = 10; // 10 s into the episode
     expect(acceptSuggestion(g, 0, MAINTAIN, 5000, 0, 10_000, c)).toBe(false);
@@ -55,7 +55,7 @@ describe('suggestions and staleness', () => {
     expect(c.llmDecisions).toBe(0);
   });
 
-  it('counts a suggestion that expires before any decision as stale', () => {
+  it('counts a suggestion that expires before any decision as stale', async () => {
     const { world, g, c } = guidedWorld({
       planner: { maxAgeSeconds: 0.5, suggestionScope: 'hold' },
     });
@@ -67,7 +67,7 @@ describe('suggestions and staleness', () => {
     expect(c.suggestionsStale).toBe(1);
   });
 
-  it('ignores a suggestion observed in an earlier episode', () => {
+  it('ignores a suggestion observed in an earlier episode', async () => {
     const { world, model, g } = guidedWorld();
     beginEpisode(world, 'training', 1);
     const start = model.stepsPerEpisode * model.stepMs;
@@ -76,7 +76,7 @@ describe('suggestions and staleness', () => {
     expect(c.suggestionsStale).toBe(1);
   });
 
-  it('covers decisions in the state it was made for (state), or the next decision only (once)', () => {
+  it('covers decisions in the state it was made for (state), or the next decision only (once)', async () => {
     const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60 } });
     acceptSuggestion(g, 0, MAINTAIN, 0, 7, 0, c);
     g.trust[0] = 1;
@@ -93,7 +93,7 @@ describe('suggestions and staleness', () => {
     expect(once.c.llmAvailable).toBe(1);
   });
 
-  it('follows a fresh suggestion as often as trust says', () => {
+  it('follows a fresh suggestion as often as trust says', async () => {
     const { g, c } = guidedWorld({ trust: { initial: 0.3, min: 0.3, max: 0.3 } });
     let followed = 0;
     for (let k = 0; k < 4000; k++) {
@@ -109,7 +109,7 @@ describe('suggestions and staleness', () => {
 });
 
 describe('latency-aware metrics', () => {
-  it('the age percentile reads the histogram of ages at use', () => {
+  it('the age percentile reads the histogram of ages at use', async () => {
     const h = new Uint32Array(11);
     h[0] = 50; // 50 decisions at age 0
     h[4] = 45; // 45 at 4 buckets
@@ -120,7 +120,7 @@ describe('latency-aware metrics', () => {
     expect(agePercentileMs(new Uint32Array(3), 1000, 0.95)).toBe(0);
   });
 
-  it('records the age of every consulted suggestion, and decisions made while awaiting an answer', () => {
+  it('records the age of every consulted suggestion, and decisions made while awaiting an answer', async () => {
     const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'hold' } });
     acceptSuggestion(g, 0, MAINTAIN, 0, 0, 0, c);
     setAwaiting(g, 0, true);
@@ -133,7 +133,7 @@ describe('latency-aware metrics', () => {
     expect(g.ageHistogram.test.every((n) => n === 0)).toBe(true);
   });
 
-  it('trust settles after the last episode it strayed more than 0.05 from its final value', () => {
+  it('trust settles after the last episode it strayed more than 0.05 from its final value', async () => {
     expect(settlingEpisode([0.5, 0.7, 0.62, 0.6, 0.61, 0.6], 0.05)).toBe(2);
     expect(settlingEpisode([0.6, 0.6, 0.6], 0.05)).toBe(0);
     expect(settlingEpisode([0.9, 0.1, 0.5], 0.05)).toBe(2);
@@ -142,7 +142,7 @@ describe('latency-aware metrics', () => {
 });
 
 describe('context encoder', () => {
-  it('reports drops over the last trendSteps steps and the change in users over as many', () => {
+  it('reports drops over the last trendSteps steps and the change in users over as many', async () => {
     const { g } = guidedWorld({ planner: { trendSteps: 3 } });
     const cells = (n: number) => [{ users: new Array(n) }, { users: [] }];
     beginGuidedEpisode(g, 0, 'training', 1, cells(10));
@@ -159,7 +159,7 @@ describe('context encoder', () => {
     expect(trendOf(early, 0, 14)).toEqual({ recentDrops: 2, usersTrend: 4 }); // since the start
   });
 
-  it('shows the signals near the requesting cells that are under way or within the lookahead', () => {
+  it('shows the signals near the requesting cells that are under way or within the lookahead', async () => {
     const signal = (id: string, cells: string[], startSeconds: number) => ({
       id,
       description: `${id} event`,
@@ -198,7 +198,7 @@ describe('context encoder', () => {
 });
 
 describe('alignment controller data', () => {
-  it('takes exactly the recorded history and window, leaving both empty', () => {
+  it('takes exactly the recorded history and window, leaving both empty', async () => {
     const { world, g } = guidedWorld({}, 'aura');
     for (let k = 0; k < 30; k++) stepWorld(world);
     expect(g.history!.every((h) => h.steps === 30)).toBe(true);
@@ -213,8 +213,8 @@ describe('alignment controller data', () => {
 });
 
 describe('guided and aura runs', () => {
-  it('batch requests: far fewer planner calls than decisions', () => {
-    const { summary } = executeRun({
+  it('batch requests: far fewer planner calls than decisions', async () => {
+    const { summary } = await executeRun({
       scenario: guidedPaper({}),
       traffic: 'normal',
       config: 'guided',
@@ -242,8 +242,8 @@ describe('guided and aura runs', () => {
 
   it.each(['state', 'once', 'hold'] as const)(
     'accounts for every request and every suggestion (%s scope, slow model)',
-    (suggestionScope) => {
-      const { summary } = executeRun({
+    async (suggestionScope) => {
+      const { summary } = await executeRun({
         scenario: guidedPaper({
           planner: { intervalSteps: 3, suggestionScope, maxAgeSeconds: 8 },
           llm: { latency: { model: 'lognormal', medianSeconds: 4, sigma: 0.8 }, errorRate: 0.2 },
@@ -280,8 +280,8 @@ describe('guided and aura runs', () => {
     },
   );
 
-  it('a dead provider: every call fails, agents fall back, the run completes', () => {
-    const { summary } = executeRun({
+  it('a dead provider: every call fails, agents fall back, the run completes', async () => {
+    const { summary } = await executeRun({
       scenario: guidedPaper({ llm: { failureRate: 1 } }),
       traffic: 'normal',
       config: 'aura',
@@ -297,8 +297,8 @@ describe('guided and aura runs', () => {
     expect(summary.test.steps).toBe(500);
   });
 
-  it('aura evaluates every K episodes and applies delayed rewards and feedback', () => {
-    const { summary } = executeRun({
+  it('aura evaluates every K episodes and applies delayed rewards and feedback', async () => {
+    const { summary } = await executeRun({
       scenario: guidedPaper({ alignment: { everyEpisodes: 4 }, llm: { errorRate: 0 } }),
       traffic: 'high',
       config: 'aura',
@@ -312,7 +312,7 @@ describe('guided and aura runs', () => {
     expect(g.test.delayedRewards).toBe(2); // applied before the run ended
   });
 
-  it('the last training window is applied before the test phase, which starts that much later', () => {
+  it('the last training window is applied before the test phase, which starts that much later', async () => {
     const model = resolveModel(
       guidedPaper({
         alignment: { everyEpisodes: 4 },
@@ -322,7 +322,7 @@ describe('guided and aura runs', () => {
       'normal',
       'aura',
     );
-    const outcome = runActors(model, { seed: 1 });
+    const outcome = await runActors(model, { seed: 1 });
     const g = outcome.world.guidance!;
     expect(g.ledger.training.evaluations).toBe(2);
     expect(g.ledger.training.delayedRewards).toBe(4); // both windows, in training
@@ -334,7 +334,7 @@ describe('guided and aura runs', () => {
     expect(outcome.episodes.every((e) => e.counters.steps === 100)).toBe(true);
     // The derived policy already holds the last window's delayed rewards.
     const trained = outcome.trainedAgents.map((a) => Array.from(a.q));
-    const noReply = runActors(
+    const noReply = await runActors(
       resolveModel(
         guidedPaper({
           alignment: { everyEpisodes: 4 },
@@ -350,10 +350,10 @@ describe('guided and aura runs', () => {
     expect(trained).not.toEqual(noReply.trainedAgents.map((a) => Array.from(a.q)));
   });
 
-  it('frozen test agents (test.learn: false) are neither evaluated nor tuned', () => {
+  it('frozen test agents (test.learn: false) are neither evaluated nor tuned', async () => {
     const base = guidedPaper({ alignment: { everyEpisodes: 2 } });
     const scenario = { ...base, agent: { ...base.agent, test: { epsilon: 0.05, learn: false } } };
-    const outcome = runActors(resolveModel(scenario, 'normal', 'aura'), { seed: 1 });
+    const outcome = await runActors(resolveModel(scenario, 'normal', 'aura'), { seed: 1 });
     const g = outcome.world.guidance!;
     expect(g.ledger.training.evaluations).toBe(10);
     expect(g.ledger.test.evaluations).toBe(0);
@@ -363,8 +363,8 @@ describe('guided and aura runs', () => {
     );
   });
 
-  it('guided runs have no alignment controller', () => {
-    const outcome = runActors(resolveModel(guidedPaper({}), 'normal', 'guided'), { seed: 1 });
+  it('guided runs have no alignment controller', async () => {
+    const outcome = await runActors(resolveModel(guidedPaper({}), 'normal', 'guided'), { seed: 1 });
     expect(outcome.world.guidance!.history).toBeNull();
     expect(outcome.world.guidance!.ledger.training.evaluations).toBe(0);
   });

@@ -4,6 +4,7 @@ import { type PlanOutcomeEvent, plannerMachine } from '../machines/planner.js';
 import { SimClock } from '../src/engine/clock.js';
 import { Rng } from '../src/engine/rng.js';
 import { requestSnapshots } from '../src/llm/context.js';
+import { LlmGateway } from '../src/llm/gateway.js';
 import { type LlmProvider, type Prompt, ProviderError } from '../src/llm/types.js';
 import { advanceWorldTo, createWorld } from '../src/model/world.js';
 import { resolveModel } from '../src/scenario/resolve.js';
@@ -55,7 +56,18 @@ function harness(over: Parameters<typeof guidedPaper>[0], provider: LlmProvider 
     entry: [
       spawnChild('planner', {
         systemId: 'planner',
-        input: { world, provider, latencyRng: Rng.create(2) },
+        input: {
+          world,
+          role: {
+            name: 'planner',
+            latencyRng: Rng.create(2),
+            gateway: new LlmGateway({
+              settings: config.guidance!.llm,
+              provider: () => provider,
+              runKey: 'test',
+            }),
+          },
+        },
       }),
       spawnChild('rural', { systemId: 'bs:rural' }),
       spawnChild('urban', { systemId: 'bs:urban' }),

@@ -35,7 +35,7 @@ function withTraffic(
 }
 
 describe('traffic profiles', () => {
-  it('a schedule holds each piece until the next; 1 before the first', () => {
+  it('a schedule holds each piece until the next; 1 before the first', async () => {
     const schedule = [
       { fromStep: 5, multiplier: 2 },
       { fromStep: 20, multiplier: 0.5 },
@@ -45,19 +45,19 @@ describe('traffic profiles', () => {
     ]);
   });
 
-  it('a diurnal cycle peaks at its peak step and bottoms out half a period later', () => {
+  it('a diurnal cycle peaks at its peak step and bottoms out half a period later', async () => {
     const d = { periodSteps: 100, amplitude: 0.8, peakStep: 30 };
     expect(diurnalAt(d, 30)).toBeCloseTo(1.8);
     expect(diurnalAt(d, 80)).toBeCloseTo(0.2);
     expect(diurnalAt(d, 55)).toBeCloseTo(1);
   });
 
-  it('a flash crowd ramps up, holds, ramps down', () => {
+  it('a flash crowd ramps up, holds, ramps down', async () => {
     const m = [9, 10, 11, 12, 13, 17, 18, 19, 20, 21].map((t) => flashAt(crowd, t));
     expect(m).toEqual([1, 2, 3, 4, 5, 5, 4, 3, 2, 1]);
   });
 
-  it('composes by product for the cells a crowd covers, and costs nothing without a profile', () => {
+  it('composes by product for the cells a crowd covers, and costs nothing without a profile', async () => {
     const source = {
       id: 's',
       cell: 'urban',
@@ -72,7 +72,7 @@ describe('traffic profiles', () => {
     expect(sourceMultipliers({ ...source, schedule: undefined }, 'rural', [crowd], 30)).toBeNull();
   });
 
-  it('arrivals follow the profile and restart with every episode', () => {
+  it('arrivals follow the profile and restart with every episode', async () => {
     const model = resolveModel(
       withTraffic({ arrivalRate: 2, schedule: [{ fromStep: 50, multiplier: 0 }] }),
       'normal',
@@ -92,7 +92,7 @@ describe('traffic profiles', () => {
     expect(urban.meanRatePerStep).toBeCloseTo(1);
   });
 
-  it('a trace gives the exact arrivals, scaled by the traffic level', () => {
+  it('a trace gives the exact arrivals, scaled by the traffic level', async () => {
     const trace = { arrivals: [3, 0, 1, 2] };
     const model = resolveModel(withTraffic({ trace }), 'high');
     const urban = model.sources.find((s) => s.id === 'urban-users')!;
@@ -114,28 +114,28 @@ describe('traffic profiles', () => {
     expect(urban.meanRatePerStep).toBeCloseTo(9 / 100);
   });
 
-  it('the actor engine and the plain loop agree with profiles, crowds and traces, whatever the window', () => {
+  it('the actor engine and the plain loop agree with profiles, crowds and traces, whatever the window', async () => {
     const scenario = withTraffic(
       { diurnal: { periodSteps: 50, amplitude: 0.5, peakStep: 10 } },
       { flashCrowds: [crowd], windowSteps: 7 },
     );
-    const comparable = (o: ReturnType<typeof runActors>) => ({
+    const comparable = (o: Awaited<ReturnType<typeof runActors>>) => ({
       e: o.episodes,
       q: o.world.agents.map((a) => Array.from(a.q)),
     });
-    const actors = runActors(resolveModel(scenario, 'high'), { seed: 4 });
+    const actors = await runActors(resolveModel(scenario, 'high'), { seed: 4 });
     expect(comparable(actors)).toEqual(
       comparable(runPlainLoop(resolveModel(scenario, 'high'), { seed: 4 })),
     );
     const wide = { ...scenario, traffic: { ...scenario.traffic, windowSteps: 200 } };
-    expect(comparable(runActors(resolveModel(wide, 'high'), { seed: 4 }))).toEqual(
+    expect(comparable(await runActors(resolveModel(wide, 'high'), { seed: 4 }))).toEqual(
       comparable(actors),
     );
-    const plain = runActors(resolveModel(shortPaper(), 'high'), { seed: 4 });
+    const plain = await runActors(resolveModel(shortPaper(), 'high'), { seed: 4 });
     expect(comparable(plain)).not.toEqual(comparable(actors)); // the profile changed the traffic
   });
 
-  it('an announced crowd becomes a signal the planner sees', () => {
+  it('an announced crowd becomes a signal the planner sees', async () => {
     const scenario = withTraffic(
       {},
       { flashCrowds: [{ ...crowd, announce: 'Concert ends at the stadium' }] },
@@ -155,7 +155,7 @@ describe('traffic profiles', () => {
 });
 
 describe('area sources', () => {
-  it("give each cell of the area its own source, with the area's settings and overrides", () => {
+  it("give each cell of the area its own source, with the area's settings and overrides", async () => {
     const text = `name: area
 cells:
   - { id: a, type: urban }
@@ -210,7 +210,7 @@ traffic:
     return [];
   };
 
-  it('refuses a crowd outside the episode or at an unknown cell', () => {
+  it('refuses a crowd outside the episode or at an unknown cell', async () => {
     expect(
       problems(
         '  flashCrowds:\n    - { id: c, cells: [b], startStep: 120, durationSteps: 5, multiplier: 2 }\n',
@@ -238,7 +238,7 @@ traffic:
     ]);
   });
 
-  it('refuses unordered or late schedule pieces, and a trace combined with a profile', () => {
+  it('refuses unordered or late schedule pieces, and a trace combined with a profile', async () => {
     const withSource = (fields: string) =>
       mini.replace('      arrivalRate: 1\n', `      arrivalRate: 1\n${fields}`);
     const p = (text: string) => {

@@ -11,7 +11,7 @@ const types = `cellTypes:
 `;
 
 describe('hexagonal layout', () => {
-  it('has 1 + 3r(r+1) cells in spiral order, each at the spacing from its neighbours', () => {
+  it('has 1 + 3r(r+1) cells in spiral order, each at the spacing from its neighbours', async () => {
     expect([0, 1, 2, 3].map((r) => hexCoordinates(r).length)).toEqual([1, 7, 19, 37]);
     const cells = hexCells({ rings: 2, spacingKm: 0.5, type: 'macro', idPrefix: 'c' });
     expect(cells.map((c) => c.id).slice(0, 3)).toEqual(['c0', 'c1', 'c2']);
@@ -31,7 +31,7 @@ describe('hexagonal layout', () => {
     }
   });
 
-  it('a scenario with a layout and a per-cell source template runs', () => {
+  it('a scenario with a layout and a per-cell source template runs', async () => {
     const s = parseScenario(`name: hex
 ${types}layout:
   hex: { rings: 1, type: macro }
@@ -45,12 +45,12 @@ episodes: { training: 2, test: 1 }
     expect(model.sources.map((x) => x.id)).toEqual(model.cells.map((c) => `${c.id}-users`));
     // The centre's neighbours, east first, clockwise: ring 1 starts south-west of the centre.
     expect(model.cells[0]!.neighbours).toEqual([3, 4, 5, 6, 1, 2]);
-    expect(runActors(model, { seed: 1 }).world.testTotals.steps).toBe(100);
+    expect((await runActors(model, { seed: 1 })).world.testTotals.steps).toBe(100);
   });
 });
 
 describe('neighbours from positions', () => {
-  it('derives omitted neighbour lists within the radius, nearest first; explicit lists win', () => {
+  it('derives omitted neighbour lists within the radius, nearest first; explicit lists win', async () => {
     const s = parseScenario(`name: line
 ${types}topology: { neighbourRadiusKm: 1.5 }
 cells:
@@ -66,7 +66,7 @@ traffic:
     expect(n).toEqual({ a: ['d', 'b'], b: ['d', 'a', 'c'], c: ['b', 'd'], d: [], e: [] });
   });
 
-  it('refuses a layout whose ids clash, an unknown layout type, and a scenario with no cells', () => {
+  it('refuses a layout whose ids clash, an unknown layout type, and a scenario with no cells', async () => {
     const problems = (text: string) => {
       try {
         parseScenario(text, 'x.yaml');

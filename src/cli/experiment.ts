@@ -3,6 +3,7 @@
  * worker threads, then the results, statistics and report. A thin adapter over
  * `src/experiment/`: flags, progress, Ctrl-C, exit codes.
  */
+
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -18,8 +19,9 @@ import { parseVary, sweepVariants } from '../experiment/sweep.js';
 import { writeSweepOutputs } from '../experiment/sweepOutputs.js';
 import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
+import { type LlmFlags, llmFilesOf } from './llm.js';
 
-export interface ExperimentFlags {
+export interface ExperimentFlags extends LlmFlags {
   configs: string;
   traffic: string;
   seeds?: number;
@@ -211,6 +213,11 @@ async function runGrid(
         '--workers sets local threads; with --queue the jobs run on `aura worker` processes (each with --concurrency)',
       );
     }
+    if (flags.record || flags.replay) {
+      throw new UserError(
+        '--record and --replay use files on this machine: they cannot be used with --queue (the runs happen on the workers)',
+      );
+    }
     const url = parseQueueUrl(flags.queue);
     announce(grid, settings, total, `on queue ${url.display}`, outDir);
     const submitted = await withProgress(
@@ -257,6 +264,7 @@ async function runGrid(
       outDir,
       workers,
       resume: flags.resume ?? false,
+      llm: llmFilesOf(flags),
       signal,
       onJob,
       onNotice,

@@ -26,6 +26,7 @@ import {
   sweepCommand,
 } from './experiment.js';
 import { formatSummary } from './format.js';
+import { checkLlmAccess, type LlmFlags, llmFilesOf, llmOptions, llmSets } from './llm.js';
 import { type CollectFlags, collectCommand, type WorkerFlags, workerCommand } from './queue.js';
 
 function parseSeed(value: string): number {
@@ -36,7 +37,7 @@ function parseSeed(value: string): number {
   return n;
 }
 
-interface RunFlags {
+interface RunFlags extends LlmFlags {
   traffic?: string;
   config: string;
   seed: number;
@@ -117,10 +118,16 @@ function runDirOf(
   return join(base, ...parts);
 }
 
-function runCommand(file: string, flags: RunFlags): void {
+async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.transfer && !flags.policy) throw new UserError('--transfer needs --policy <file>');
   const configs = chooseConfigs(flags.config);
-  const scenario = loadScenarioFile(file, { set: flags.set });
+  const scenario = loadScenarioFile(file, { set: [...llmSets(flags), ...flags.set] });
+  const llm = llmFilesOf(flags);
+  checkLlmAccess(
+    scenario,
+    configs.some((c) => c !== 'marl-only'),
+    llm,
+  );
   const levels = chooseLevels(scenario, flags.traffic ?? scenario.traffic.default, file);
   const summaries: Summary[] = [];
   if (flags.playbook && configs.includes('marl-only')) {
@@ -140,9 +147,9 @@ function runCommand(file: string, flags: RunFlags): void {
         : undefined;
     bar?.start(total, 0, { phase: 'training' });
     let done = 0;
-    let result: ReturnType<typeof executeRun>;
+    let result: Awaited<ReturnType<typeof executeRun>>;
     try {
-      result = executeRun({
+      result = await executeRun({
         scenario,
         traffic,
         config,
@@ -150,6 +157,7 @@ function runCommand(file: string, flags: RunFlags): void {
         policyFile: flags.policy,
         transfer: flags.transfer,
         playbookFile: flags.playbook,
+        llm,
         onEpisode: (record) => {
           done++;
           if (bar && (done % 5 === 0 || done === total)) bar.update(done, { phase: record.phase });
@@ -184,10 +192,10 @@ interface PlaybookFlags {
   set: string[];
 }
 
-function playbookCommand(file: string, flags: PlaybookFlags): void {
+async function playbookCommand(file: string, flags: PlaybookFlags): Promise<void> {
   const scenario = loadScenarioFile(file, { set: flags.set });
   const levels = chooseLevels(scenario, flags.traffic, file);
-  const doc = buildPlaybook(scenario, levels, flags.seed, (traffic) =>
+  const doc = await buildPlaybook(scenario, levels, flags.seed, (traffic) =>
     process.stderr.write(`trained '${traffic}' (${scenario.episodes.training} episodes)\n`),
   );
   try {
@@ -233,6 +241,7 @@ function gridOptions(command: Command, what: string, traffic: string): void {
     .option('--detach', 'with --queue: return once the jobs are queued (gather with aura collect)')
     .option('--no-progress', 'no progress output')
     .option(...SET_OPTION);
+  llmOptions(command);
 }
 
 export function buildProgram(): Command {
@@ -246,7 +255,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program
+  const run = program
     .command('run')
     .description('Train the agents, test them, print a summary and write a run directory.')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -275,8 +284,8 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'no progress bar')
-    .option(...SET_OPTION)
-    .action((file: string, flags: RunFlags) => runCommand(file, flags));
+    .option(...SET_OPTION);
+  llmOptions(run).action((file: string, flags: RunFlags) => runCommand(file, flags));
 
   const experiment = program
     .command('experiment')
@@ -291,9 +300,18 @@ export function buildProgram(): Command {
   gridOptions(experiment, 'experiment', 'all');
   experiment.action(async (file: string, flags: ExperimentFlags) => {
     const configs = chooseConfigs(flags.configs, '--configs');
-    const scenario = loadScenarioFile(file, { set: flags.set });
+    const set = [...llmSets(flags), ...flags.set];
+    const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    await experimentCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+    // On a queue the runs need the keys on the workers, not here.
+    if (!flags.queue) {
+      checkLlmAccess(
+        scenario,
+        configs.some((c) => c !== 'marl-only'),
+        llmFilesOf(flags),
+      );
+    }
+    await experimentCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
   const sweep = program
@@ -311,9 +329,18 @@ export function buildProgram(): Command {
   gridOptions(sweep, 'sweep', 'normal');
   sweep.action(async (file: string, flags: SweepFlags) => {
     const configs = chooseConfigs(flags.configs, '--configs');
-    const scenario = loadScenarioFile(file, { set: flags.set });
+    const set = [...llmSets(flags), ...flags.set];
+    const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    await sweepCommand(scenarioLabel(file, flags.set), scenario, configs, traffics, flags);
+    // On a queue the runs need the keys on the workers, not here.
+    if (!flags.queue) {
+      checkLlmAccess(
+        scenario,
+        configs.some((c) => c !== 'marl-only'),
+        llmFilesOf(flags),
+      );
+    }
+    await sweepCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
   program

@@ -3,8 +3,10 @@
  * (`runActors`) or the plain loop (`runPlainLoop`). Both must give identical results.
  */
 import type { QAgent } from '../agents/qlearning.js';
+import type { Cassette, Recorder } from '../llm/cassette.js';
+import { type AnyProvider, LlmGateway } from '../llm/gateway.js';
 import { createProvider } from '../llm/providers.js';
-import type { LlmProvider, LlmRole } from '../llm/types.js';
+import type { LlmRole } from '../llm/types.js';
 import {
   createWorld,
   type EpisodeCounters,
@@ -33,7 +35,19 @@ export interface RunOptions {
   /** An offline playbook entry matched: the planner stays on its first tier (no prompts). */
   readonly playbookMatched?: boolean;
   /** Replaces the configured provider of a role (`planner`, `evaluator`), e.g. in tests. */
-  readonly provider?: (role: string) => LlmProvider | undefined;
+  readonly provider?: (role: string) => AnyProvider | undefined;
+  /** Recording and replay of model exchanges (see `llm/cassette.ts`). */
+  readonly llmIo?: LlmIo;
+}
+
+export interface LlmIo {
+  /** Names this run in a recording (configuration/traffic/seed). */
+  readonly runKey: string;
+  readonly recorder?: Recorder;
+  readonly replay?: Cassette;
+  readonly replayFallback?: boolean;
+  /** Sleep between retries (tests shorten it). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -50,6 +64,8 @@ export interface RunSetup {
   readonly arrivalRngs: Rng[];
   /** The planner's and evaluator's models, each with its own streams (null in `marl-only`). */
   readonly llm: { readonly planner: LlmRole; readonly evaluator: LlmRole } | null;
+  /** The run's door to its models (null in `marl-only`). */
+  readonly gateway: LlmGateway | null;
 }
 
 export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
@@ -57,15 +73,30 @@ export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
   const world = createWorld(config, root);
   if (options.agents) setAgents(world, options.agents.map(copyAgent));
   if (world.guidance && options.playbookMatched) world.guidance.reasoning = false;
+  const io = options.llmIo;
+  const gateway = config.guidance
+    ? new LlmGateway({
+        settings: config.guidance.llm,
+        provider: (name) =>
+          options.provider?.(name) ??
+          createProvider(config.guidance!.llm, root.fork(`llm/${name}`)),
+        runKey: io?.runKey ?? `${config.configuration}/${config.traffic}/${options.seed}`,
+        recorder: io?.recorder,
+        replay: io?.replay,
+        replayFallback: io?.replayFallback,
+        sleep: io?.sleep,
+      })
+    : null;
   const role = (name: string): LlmRole => ({
-    provider:
-      options.provider?.(name) ?? createProvider(config.guidance!.llm, root.fork(`llm/${name}`)),
+    name,
+    gateway: gateway!,
     latencyRng: root.fork(`latency/${name}`),
   });
   return {
     world,
     arrivalRngs: config.sources.map((s) => root.fork(`arrivals/${s.id}`)),
-    llm: config.guidance ? { planner: role('planner'), evaluator: role('evaluator') } : null,
+    llm: gateway ? { planner: role('planner'), evaluator: role('evaluator') } : null,
+    gateway,
   };
 }
 

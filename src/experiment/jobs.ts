@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LlmFiles } from '../run/execute.js';
 import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -35,6 +36,9 @@ export interface Variant {
 }
 
 /** What a worker needs to run a job (structured-clone safe). */
+/** Marks a fatal model error crossing from a worker thread (errors arrive as plain errors). */
+export const FATAL_PREFIX = 'fatal model error: ';
+
 export interface JobTask {
   readonly job: Job;
   readonly scenario: Scenario;
@@ -43,6 +47,8 @@ export interface JobTask {
   /** Absolute run directory of the job. */
   readonly dir: string;
   readonly playbookFile?: string;
+  /** Record model exchanges to a file, or replay them from one. */
+  readonly llm?: LlmFiles;
 }
 
 export interface GridSpec {

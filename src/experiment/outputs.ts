@@ -212,6 +212,7 @@ export async function writeExperimentOutputs(
       failures: outcome.failures.map((f) => ({ id: f.job.id, message: f.message })),
       jobs: summaries.length,
       allPairs: options.allPairs,
+      summaries,
     }),
   );
   writeFileAtomic(join(outDir, 'claims.json'), json(claims));

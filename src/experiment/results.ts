@@ -31,6 +31,7 @@ export function resultRow(s: Summary): Row {
     inputTokens: s.llm.inputTokens,
     outputTokens: s.llm.outputTokens,
     rejected: s.llm.rejected,
+    llmCostUsd: s.llm.cost?.usd ?? null,
   };
   for (const [id, a] of Object.entries(s.test.agents)) {
     row[`${id}.droppedRequests`] = a.droppedRequests;

@@ -10,12 +10,14 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { UserError } from '../errors.js';
+import type { LlmFiles } from '../run/execute.js';
 import { json, writeFileAtomic } from '../run/runDir.js';
 import type { Summary } from '../run/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import {
   codeFingerprint,
+  FATAL_PREFIX,
   finishedSummary,
   type GridSpec,
   gridJobs,
@@ -38,6 +40,7 @@ export interface ExperimentOptions {
   readonly workers: number;
   readonly resume: boolean;
   readonly playbookFile?: string;
+  readonly llm?: LlmFiles;
   /** Aborting stops the pool; finished jobs stay on disk for `resume`. */
   readonly signal?: AbortSignal;
   readonly onJob?: (event: JobEvent) => void;
@@ -209,8 +212,12 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const failures: JobFailure[] = [];
   let done = plan.skipped;
   let interrupted = false;
+  // A fatal model error (no key, refused key, unknown model) stops every run: they would all fail.
+  let fatal: string | undefined;
+  const stop = new AbortController();
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   // Every queued task listens to the abort signal: more than Node's default of 10.
-  if (opts.signal) setMaxListeners(pending.length + 10, opts.signal);
+  setMaxListeners(pending.length + 10, stop.signal);
   if (pending.length > 0) {
     const pool = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
@@ -226,18 +233,25 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
             dir: resolve(jobDir(opts.outDir, job)),
             fingerprint: fingerprints[job.variant]!,
             playbookFile: opts.playbookFile,
+            llm: opts.llm,
           };
           try {
-            const summary: Summary = await pool.run(task, { signal: opts.signal });
+            const summary: Summary = await pool.run(task, { signal: stop.signal });
             summaries.set(job.id, summary);
             done++;
             opts.onJob?.({ job, status: 'done', done, total: jobs.length });
           } catch (err) {
+            if (fatal) return; // stopped by a fatal model error
             if (opts.signal?.aborted) {
               interrupted = true;
               return;
             }
             const message = (err as Error).message ?? String(err);
+            if (message.startsWith(FATAL_PREFIX)) {
+              fatal ??= message.slice(FATAL_PREFIX.length);
+              stop.abort();
+              return;
+            }
             failures.push({ job, message });
             done++;
             opts.onJob?.({ job, status: 'failed', done, total: jobs.length, message });
@@ -247,6 +261,11 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     } finally {
       await pool.destroy();
     }
+  }
+  if (fatal !== undefined) {
+    throw new UserError(
+      `${fatal}\n(stopped the runs; ${summaries.size} finished runs are kept in ${opts.outDir}: fix this and use --resume)`,
+    );
   }
   return gridOutcome(plan, failures, interrupted);
 }

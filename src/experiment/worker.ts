@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { LlmFatalError } from '../llm/types.js';
 import { executeRun } from '../run/execute.js';
 import {
   json,
@@ -19,17 +20,25 @@ import {
 import type { Summary } from '../run/summary.js';
 import type { ConfigName } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
-import { JOB_FILE, type JobTask } from './jobs.js';
+import { FATAL_PREFIX, JOB_FILE, type JobTask } from './jobs.js';
 
 export default async function runJob(task: JobTask): Promise<Summary> {
-  const { job, scenario, dir, playbookFile, fingerprint } = task;
-  const result = await executeRun({
-    scenario,
-    traffic: job.traffic,
-    config: job.config,
-    seed: job.seed,
-    playbookFile,
-  });
+  const { job, scenario, dir, playbookFile, fingerprint, llm } = task;
+  let result: Awaited<ReturnType<typeof executeRun>>;
+  try {
+    result = await executeRun({
+      scenario,
+      traffic: job.traffic,
+      config: job.config,
+      seed: job.seed,
+      playbookFile,
+      llm,
+    });
+  } catch (err) {
+    // Errors cross the thread boundary as plain errors: mark the fatal ones by their message.
+    if (err instanceof LlmFatalError) throw new Error(`${FATAL_PREFIX}${err.message}`);
+    throw err;
+  }
   // job.json first: summary.json, written last by writeRunDir, marks the run finished.
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, 'summary.json'), { force: true }); // a run by another build is not finished
@@ -60,6 +69,9 @@ export async function computeJob(task: ComputeTask): Promise<ComputeResult> {
     return { files: runDirTexts(result.files) };
   } catch (err) {
     if (err instanceof UserError) return { userError: err.message };
+    // A fatal model error (no key, refused key): this worker's environment may be the problem,
+    // so the job is retried (perhaps elsewhere) before it is reported.
+    if (err instanceof LlmFatalError) throw new Error(`${FATAL_PREFIX}${err.message}`);
     throw err;
   }
 }

@@ -12,21 +12,15 @@
  * history earned it.
  */
 import { applyDelayedReward, type History, takeHistory } from '../agents/alignment.js';
-import type { Rng } from '../engine/rng.js';
 import type { LlmCounts } from '../model/guidance.js';
 import { type EpisodeCounters, type Phase, type World, zeroCounters } from '../model/world.js';
 import { evaluatorSnapshot } from './context.js';
 import { translateFeedback } from './feedback.js';
+import { type CallResult, countCall, simulatedOutcome } from './gateway.js';
 import { sampleLatencyMs } from './latency.js';
 import { buildEvaluatorPrompt } from './prompt.js';
 import { translateScores } from './translator.js';
-import {
-  type CallFailure,
-  type Completion,
-  estimateTokens,
-  type LlmProvider,
-  ProviderError,
-} from './types.js';
+import { type CallFailure, type Completion, estimateTokens, type LlmRole } from './types.js';
 
 export interface EvaluationJob {
   readonly phase: Phase;
@@ -39,9 +33,11 @@ export interface EvaluationJob {
 
 export interface EvaluatorCall {
   readonly job: EvaluationJob;
-  readonly latencyMs: number;
-  readonly completion: Completion | null;
-  readonly failure: CallFailure | null;
+  /** False while a network call is in flight (simulated time stands still meanwhile). */
+  settled: boolean;
+  latencyMs: number;
+  completion: Completion | null;
+  failure: CallFailure | null;
 }
 
 const ledgerOf = (world: World, phase: Phase): LlmCounts =>
@@ -73,24 +69,22 @@ export function takeEvaluationJob(world: World): EvaluationJob {
 /** The alignment controller's state: its model, the windows waiting, the call in flight. */
 export interface AlignmentCore {
   readonly world: World;
-  readonly provider: LlmProvider;
-  readonly latencyRng: Rng;
+  readonly role: LlmRole;
   readonly waiting: EvaluationJob[];
   call: EvaluatorCall | null;
 }
 
-export function createAlignmentCore(
-  world: World,
-  provider: LlmProvider,
-  latencyRng: Rng,
-): AlignmentCore {
-  return { world, provider, latencyRng, waiting: [], call: null };
+export function createAlignmentCore(world: World, role: LlmRole): AlignmentCore {
+  return { world, role, waiting: [], call: null };
 }
 
-/** Sends the oldest waiting window to the evaluator. */
-export function startEvaluation(core: AlignmentCore): void {
+/**
+ * Sends the oldest waiting window to the evaluator. A network model answers later:
+ * `onLateReply` is called once the call has settled.
+ */
+export function startEvaluation(core: AlignmentCore, onLateReply: () => void): void {
   const job = core.waiting.shift();
-  if (job) core.call = callEvaluator(core.world, core.provider, core.latencyRng, job);
+  if (job) core.call = callEvaluator(core.world, core.role, job, onLateReply);
 }
 
 /** Applies the reply of the call in flight. */
@@ -99,12 +93,12 @@ export function finishEvaluation(core: AlignmentCore): void {
   core.call = null;
 }
 
-/** Calls the evaluator for a job: builds the prompt, draws the latency (with the timeout). */
+/** Calls the evaluator for a job: builds the prompt, draws the latency, asks the model. */
 export function callEvaluator(
   world: World,
-  provider: LlmProvider,
-  latencyRng: Rng,
+  role: LlmRole,
   job: EvaluationJob,
+  onLateReply: () => void = () => {},
 ): EvaluatorCall {
   const g = world.guidance!;
   const counts = ledgerOf(world, job.phase);
@@ -117,28 +111,27 @@ export function callEvaluator(
     g.previousDropsPerStep[i] = Number((c.droppedRequests / steps).toFixed(3));
   });
   counts.evaluations++;
-  let latencyMs = sampleLatencyMs(g.config.llm.latency, latencyRng);
-  let completion: Completion | null = null;
-  let failure: CallFailure | null = null;
-  try {
-    completion = provider.complete(prompt);
-  } catch (err) {
-    if (!(err instanceof ProviderError)) throw err;
-    failure = err.failure;
-  }
-  if (latencyMs > g.config.timeoutMs) {
-    latencyMs = g.config.timeoutMs;
-    completion = null;
-    failure = 'timeout';
-  }
-  if (completion) {
-    counts.inputTokens += completion.inputTokens;
-    counts.outputTokens += completion.outputTokens;
-  } else {
-    counts.inputTokens += estimateTokens(prompt.system + prompt.user); // spent all the same
-    counts.failedEvaluations++;
-  }
-  return { job, latencyMs, completion, failure };
+  const drawnMs = sampleLatencyMs(g.config.llm.latency, role.latencyRng);
+  const call: EvaluatorCall = {
+    job,
+    settled: false,
+    latencyMs: 0,
+    completion: null,
+    failure: null,
+  };
+  const settle = (result: CallResult) => {
+    const outcome = simulatedOutcome(result, drawnMs, g.config.llm, g.config.timeoutMs);
+    Object.assign(call, outcome, { settled: true });
+    const promptTokens = estimateTokens(prompt.system + prompt.user);
+    countCall(counts, result, outcome.completion, outcome.latencyMs, promptTokens);
+    if (!outcome.completion) counts.failedEvaluations++;
+  };
+  const now = role.gateway.call(role.name, prompt, (result) => {
+    settle(result);
+    onLateReply();
+  });
+  if (now) settle(now);
+  return call;
 }
 
 /** Applies an evaluator's reply: delayed rewards and feedback, per agent. */

@@ -13,11 +13,11 @@
  * Ledger: a request, and whatever becomes of it, counts in the phase it was made in; a call, its
  * tokens and queue waits, in the phase it was sent in.
  */
-import type { Rng } from '../engine/rng.js';
 import type { LlmCounts } from '../model/guidance.js';
 import type { Phase, World } from '../model/world.js';
 import { budgetWaitMs, chargeBudget, createBudget, type RateBudget } from './budget.js';
 import { plannerSnapshot } from './context.js';
+import { type CallResult, countCall, simulatedOutcome } from './gateway.js';
 import { sampleLatencyMs } from './latency.js';
 import { buildPlannerPrompt } from './prompt.js';
 import { translateActions } from './translator.js';
@@ -26,9 +26,8 @@ import {
   type CellSnapshot,
   type Completion,
   estimateTokens,
-  type LlmProvider,
+  type LlmRole,
   type Prompt,
-  ProviderError,
 } from './types.js';
 
 export interface GuidanceRequest {
@@ -50,9 +49,16 @@ interface Queued extends GuidanceRequest {
 export interface Call {
   readonly batch: readonly Queued[];
   readonly sentAtMs: number;
-  readonly latencyMs: number;
-  readonly completion: Completion | null;
-  readonly failure: CallFailure | null;
+  readonly phase: Phase;
+  /** Tokens of the prompt (estimated): what a failed call spent. */
+  readonly promptTokens: number;
+  /** The latency model's draw (made at dispatch, whatever `latencyFrom` says). */
+  readonly drawnMs: number;
+  /** False while a network call is in flight (simulated time stands still meanwhile). */
+  settled: boolean;
+  latencyMs: number;
+  completion: Completion | null;
+  failure: CallFailure | null;
 }
 
 /** What each agent of a delivered batch gets. */
@@ -68,8 +74,7 @@ export interface Delivery {
 
 export interface PlannerCore {
   readonly world: World;
-  readonly provider: LlmProvider;
-  readonly latencyRng: Rng;
+  readonly role: LlmRole;
   readonly budget: RateBudget;
   queue: Queued[];
   call: Call | null;
@@ -77,16 +82,11 @@ export interface PlannerCore {
   next: { readonly key: string; readonly batch: Queued[]; readonly prompt: Prompt } | null;
 }
 
-export function createPlannerCore(
-  world: World,
-  provider: LlmProvider,
-  latencyRng: Rng,
-): PlannerCore {
+export function createPlannerCore(world: World, role: LlmRole): PlannerCore {
   const p = world.config.guidance!.planner;
   return {
     world,
-    provider,
-    latencyRng,
+    role,
     budget: createBudget(p.requestsPerMinute, p.tokensPerMinute),
     queue: [],
     call: null,
@@ -164,46 +164,61 @@ export function noteRateWait(core: PlannerCore, waitMs: number): void {
 }
 
 /**
- * Sends the next batch: charges the budget, calls the provider, draws the latency. Null when
- * nothing is left to send (every queued request was outdated).
+ * Sends the next batch: charges the budget, draws the latency, asks the model. Null when nothing
+ * is left to send (every queued request was outdated). A network model answers later:
+ * `onLateReply` is called once the call has settled (simulated time has not moved meanwhile).
  */
-export function dispatchBatch(core: PlannerCore, nowMs: number): Call | null {
+export function dispatchBatch(
+  core: PlannerCore,
+  nowMs: number,
+  onLateReply: () => void,
+): Call | null {
   const { batch, prompt } = nextBatch(core);
   core.next = null;
   if (batch.length === 0) return null;
   const sent = new Set(batch);
   core.queue = core.queue.filter((q) => !sent.has(q));
-  const tokens = estimateTokens(prompt.system + prompt.user);
-  chargeBudget(core.budget, nowMs, tokens);
+  const promptTokens = estimateTokens(prompt.system + prompt.user);
+  chargeBudget(core.budget, nowMs, promptTokens);
   const counts = ledger(core);
   counts.calls++;
   counts.batchedRequests += batch.length;
   for (const r of batch) counts.queueWaitMs += nowMs - r.receivedAtMs;
-  const { timeoutMs } = core.world.config.guidance!;
-  let latencyMs = sampleLatencyMs(core.world.config.guidance!.llm.latency, core.latencyRng);
-  let completion: Completion | null = null;
-  let failure: CallFailure | null = null;
-  try {
-    completion = core.provider.complete(prompt);
-  } catch (err) {
-    if (!(err instanceof ProviderError)) throw err;
-    failure = err.failure;
-  }
-  if (latencyMs > timeoutMs) {
-    latencyMs = timeoutMs;
-    failure = 'timeout';
-    completion = null;
-  }
-  if (completion) {
-    counts.inputTokens += completion.inputTokens;
-    counts.outputTokens += completion.outputTokens;
-  } else {
-    counts.inputTokens += tokens; // a failed call still spent its prompt
+  const drawnMs = sampleLatencyMs(core.world.config.guidance!.llm.latency, core.role.latencyRng);
+  const call: Call = {
+    batch,
+    sentAtMs: nowMs,
+    phase: core.world.phase,
+    promptTokens,
+    drawnMs,
+    settled: false,
+    latencyMs: 0,
+    completion: null,
+    failure: null,
+  };
+  core.call = call;
+  const now = core.role.gateway.call(core.role.name, prompt, (result) => {
+    settleCall(core, call, result);
+    onLateReply();
+  });
+  if (now) settleCall(core, call, now);
+  return call;
+}
+
+/** Records how a call ended: simulated latency, timeout, tokens, failures. */
+function settleCall(core: PlannerCore, call: Call, result: CallResult): void {
+  const g = core.world.config.guidance!;
+  const outcome = simulatedOutcome(result, call.drawnMs, g.llm, g.timeoutMs);
+  call.latencyMs = outcome.latencyMs;
+  call.completion = outcome.completion;
+  call.failure = outcome.failure;
+  call.settled = true;
+  const counts = ledger(core, call.phase);
+  countCall(counts, result, outcome.completion, outcome.latencyMs, call.promptTokens);
+  if (!outcome.completion) {
     counts.failedCalls++;
-    if (failure === 'timeout') counts.timeouts++;
+    if (outcome.failure === 'timeout') counts.timeouts++;
   }
-  core.call = { batch, sentAtMs: nowMs, latencyMs, completion, failure };
-  return core.call;
 }
 
 /** The reply of the call in flight, translated: one outcome per request of the batch. */

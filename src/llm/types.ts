@@ -9,6 +9,7 @@
  * translator.
  */
 import type { Action, Coverage } from '../agents/qlearning.js';
+import { UserError } from '../errors.js';
 
 /** Action codes a model answers with (the paper's "clean numeric code"). Index = code − 1. */
 export const ACTION_CODES: Readonly<Record<Action, number>> = {
@@ -112,8 +113,8 @@ export interface Completion {
 export type CallFailure = 'error' | 'timeout';
 
 /**
- * A language-model provider. The embedded simulated provider answers synchronously from its own
- * seeded stream; network providers (their own issue) answer through the engine's gateway.
+ * A language-model provider that answers on the spot: the embedded simulated model (and test
+ * doubles). Network providers are `NetworkProvider`s; the gateway (`gateway.ts`) drives both.
  */
 export interface LlmProvider {
   readonly name: string;
@@ -122,9 +123,21 @@ export interface LlmProvider {
   complete(prompt: Prompt): Completion;
 }
 
-/** A model endpoint for one LLM role (planner, evaluator): its provider and latency stream. */
+/** A provider reached over the network (Anthropic, an OpenAI-compatible server). */
+export interface NetworkProvider {
+  readonly name: string;
+  readonly model: string;
+  /**
+   * One attempt at a prompt. Rejects with a `ProviderError` (retried if `retryable`, else
+   * counted) or an `LlmFatalError` (stops the run).
+   */
+  request(prompt: Prompt, signal: AbortSignal): Promise<Completion>;
+}
+
+/** A model endpoint for one LLM role (planner, evaluator): the run's gateway and a latency stream. */
 export interface LlmRole {
-  readonly provider: LlmProvider;
+  readonly name: string;
+  readonly gateway: import('./gateway.js').LlmGateway;
   readonly latencyRng: import('../engine/rng.js').Rng;
 }
 
@@ -132,11 +145,18 @@ export class ProviderError extends Error {
   constructor(
     message: string,
     readonly failure: CallFailure = 'error',
+    /** Worth another attempt (rate limit, server error, timeout, lost connection). */
+    readonly retryable = false,
+    /** The server's `retry-after`, ms. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'ProviderError';
   }
 }
+
+/** A provider problem no retry can fix (no key, refused key, unknown model): the run stops. */
+export class LlmFatalError extends UserError {}
 
 /** Rough token count of a text (about 4 characters per token), as used for budgets and cost. */
 export function estimateTokens(text: string): number {

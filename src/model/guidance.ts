@@ -53,6 +53,14 @@ export interface LlmCounts {
   delayedPairs: number;
   /** Parameter changes from verbal feedback. */
   parameterChanges: number;
+  /** Sum of the simulated latencies of calls (planner and evaluator), ms. */
+  simulatedLatencyMs: number;
+  /** Network calls: how many, their summed and largest wall-clock latency (retries included), ms. */
+  measuredCalls: number;
+  measuredLatencyMs: number;
+  measuredMaxMs: number;
+  /** Network calls: attempts beyond the first. */
+  retries: number;
 }
 
 export const zeroLlmCounts = (): LlmCounts => ({
@@ -77,6 +85,11 @@ export const zeroLlmCounts = (): LlmCounts => ({
   delayedRewardSum: 0,
   delayedPairs: 0,
   parameterChanges: 0,
+  simulatedLatencyMs: 0,
+  measuredCalls: 0,
+  measuredLatencyMs: 0,
+  measuredMaxMs: 0,
+  retries: 0,
 });
 
 /** One logged parameter change from verbal feedback. */

@@ -5,6 +5,7 @@
  */
 import type { Analysis, Cell, Comparison } from '../experiment/results.js';
 import { cellOf, METRICS } from '../experiment/results.js';
+import type { Summary } from '../run/summary.js';
 import type { Claim } from './claims.js';
 
 export interface ReportInput {
@@ -19,6 +20,44 @@ export interface ReportInput {
   readonly jobs: number;
   /** Dunn's test on every pair, not only against marl-only. */
   readonly allPairs?: boolean;
+  /** Every finished run's summary (for model use and cost). */
+  readonly summaries: readonly Summary[];
+}
+
+/** Model calls, tokens and estimated cost per configuration, summed over the runs. */
+export function usageTable(summaries: readonly Summary[]): string[] {
+  const byConfig = new Map<string, Summary[]>();
+  for (const s of summaries) {
+    if (!s.llm.cost) continue;
+    byConfig.set(s.config, [...(byConfig.get(s.config) ?? []), s]);
+  }
+  if (byConfig.size === 0) return [];
+  const lines = [
+    '| configuration | model | runs | calls | failed | retries | input tokens | output tokens | estimated cost (USD) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const total = { calls: 0, usd: 0 };
+  const priced = new Set<string>();
+  for (const [config, runs] of byConfig) {
+    const sum = (f: (s: Summary) => number) => runs.reduce((acc, s) => acc + f(s), 0);
+    const usd = sum((s) => s.llm.cost!.usd);
+    const models = [...new Set(runs.map((s) => `${s.llm.provider}/${s.llm.model}`))].join(', ');
+    for (const s of runs) priced.add(s.llm.cost!.source);
+    total.calls += sum((s) => s.llm.calls);
+    total.usd += usd;
+    lines.push(
+      `| ${config} | ${models} | ${runs.length} | ${sum((s) => s.llm.calls)} | ${sum((s) => s.llm.failedCalls)} | ${sum((s) => s.llm.retries)} | ${sum((s) => s.llm.inputTokens)} | ${sum((s) => s.llm.outputTokens)} | ${usd.toFixed(4)} |`,
+    );
+  }
+  const note = priced.has('none')
+    ? ' Unpriced models (the simulated model, local servers without `guidance.llm.pricing`) count 0.'
+    : '';
+  return [
+    ...lines,
+    '',
+    `In all: ${total.calls} model calls, an estimated $${total.usd.toFixed(4)}.${note} Prices: \`guidance.llm.pricing\` or the built-in table (docs/llm.md).`,
+    '',
+  ];
 }
 
 const num = (x: number, digits = 1) =>
@@ -93,6 +132,9 @@ export function renderReport(r: ReportInput): string {
     '',
     ...statsTable(a),
     '',
+    ...(usageTable(r.summaries).length > 0
+      ? ['## Model use and cost', '', ...usageTable(r.summaries)]
+      : []),
     '## Plots',
     '',
     ...r.plots.flatMap((pl) => [`![${pl.caption}](${pl.file})`, '', `*${pl.caption}*`, '']),

@@ -3,9 +3,11 @@
  * the actor engine, and assemble everything the run directory holds. No I/O besides an optional
  * policy file read; the caller writes the results.
  */
+import { createHash } from 'node:crypto';
 import { runActors } from '../engine/actorEngine.js';
-import { type EpisodeRecord, totalAgentSteps } from '../engine/run.js';
+import { type EpisodeRecord, type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
+import { Cassette, Recorder } from '../llm/cassette.js';
 import { resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 import { matchPlaybook, readPlaybook } from './playbook.js';
@@ -26,6 +28,43 @@ export interface RunRequest {
   /** An offline playbook (guided and aura): a matching entry is the agents' starting policy. */
   readonly playbookFile?: string;
   readonly onEpisode?: (record: EpisodeRecord) => void;
+  /** Record model exchanges to a file, or replay them from one. */
+  readonly llm?: LlmFiles;
+}
+
+/** Where model exchanges are recorded to or replayed from (`llm/cassette.ts`). */
+export interface LlmFiles {
+  readonly record?: string;
+  readonly replay?: string;
+  /** On a replay miss, ask the provider instead of failing. */
+  readonly replayFallback?: boolean;
+}
+
+const cassettes = new Map<string, Cassette>();
+
+/** A run's name in a recording: scenario (name and content digest), configuration, traffic, seed. */
+export function runKeyOf(req: RunRequest): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(req.scenario))
+    .digest('hex')
+    .slice(0, 12);
+  return `${req.scenario.name}@${digest}/${req.config}/${req.traffic}/seed${req.seed}`;
+}
+
+function llmIoOf(req: RunRequest): LlmIo | undefined {
+  const files = req.llm;
+  if (!files) return undefined;
+  let replay: Cassette | undefined;
+  if (files.replay) {
+    replay = cassettes.get(files.replay) ?? Cassette.load(files.replay);
+    cassettes.set(files.replay, replay);
+  }
+  return {
+    runKey: runKeyOf(req),
+    recorder: files.record ? new Recorder(files.record) : undefined,
+    replay,
+    replayFallback: files.replayFallback,
+  };
 }
 
 export interface RunResult {
@@ -33,10 +72,10 @@ export interface RunResult {
   readonly files: RunFiles;
 }
 
-export function executeRun(
+export async function executeRun(
   req: RunRequest,
   clock: () => number = () => performance.now(),
-): RunResult {
+): Promise<RunResult> {
   const model = resolveModel(req.scenario, req.traffic, req.config);
   if (req.playbookFile && !model.guidance) {
     throw new UserError('--playbook needs a guided configuration (--config guided or aura)');
@@ -57,10 +96,11 @@ export function executeRun(
     : (playbook?.agents ?? undefined);
   const rows = [episodesCsvHeader(model)];
   const started = clock();
-  const outcome = runActors(model, {
+  const outcome = await runActors(model, {
     seed: req.seed,
     agents,
     playbookMatched: playbook?.agents != null,
+    llmIo: llmIoOf(req),
     onEpisode: (record) => {
       rows.push(episodeCsvRow(record));
       req.onEpisode?.(record);

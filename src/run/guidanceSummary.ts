@@ -66,6 +66,13 @@ export interface PhaseGuidance {
   meanDelayedReward: number;
   delayedPairs: number;
   parameterChanges: number;
+  /** Model calls (planner and evaluator): mean simulated latency, retries of network calls. */
+  meanLatencyMs: number;
+  retries: number;
+  /** Network calls: how many, and their wall-clock latency (retries included), mean and max. */
+  measuredCalls: number;
+  meanMeasuredMs: number;
+  maxMeasuredMs: number;
 }
 
 export interface GuidanceSummary {
@@ -163,6 +170,11 @@ function phaseGuidance(
     meanDelayedReward: ratio(l.delayedRewardSum, l.delayedRewards),
     delayedPairs: l.delayedPairs,
     parameterChanges: l.parameterChanges,
+    meanLatencyMs: ratio(l.simulatedLatencyMs, l.calls + l.evaluations),
+    retries: l.retries,
+    measuredCalls: l.measuredCalls,
+    meanMeasuredMs: ratio(l.measuredLatencyMs, l.measuredCalls),
+    maxMeasuredMs: l.measuredMaxMs,
   };
 }
 

@@ -59,20 +59,20 @@ export function playbookEntry(
  * Trains marl-only agents under each traffic level (training phase only) and collects their
  * derived policies as entries named after the levels.
  */
-export function buildPlaybook(
+export async function buildPlaybook(
   scenario: Scenario,
   levels: readonly string[],
   seed: number,
   onLevel?: (traffic: string) => void,
-): Playbook {
+): Promise<Playbook> {
   // One test episode keeps the run short: only the trained tables are kept.
   const training = { ...scenario, episodes: { ...scenario.episodes, test: 1 } };
-  const entries = levels.map((traffic) => {
+  const entries = [];
+  for (const traffic of levels) {
     const model = resolveModel(training, traffic, 'marl-only');
-    const entry = playbookEntry(traffic, model, runActors(model, { seed }).trainedAgents);
+    entries.push(playbookEntry(traffic, model, (await runActors(model, { seed })).trainedAgents));
     onLevel?.(traffic);
-    return entry;
-  });
+  }
   return { format: PLAYBOOK_FORMAT, scenario: scenario.name, entries };
 }
 

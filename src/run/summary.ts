@@ -4,6 +4,7 @@
  */
 import { ACTIONS } from '../agents/qlearning.js';
 import type { RunOutcome } from '../engine/run.js';
+import { costUsd, priceOf } from '../llm/pricing.js';
 import { templatesDigest } from '../llm/prompt.js';
 import { type CellCounters, sumOverCells } from '../model/world.js';
 import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
@@ -58,6 +59,22 @@ export interface Summary {
     failedCalls: number;
     /** Digest of the prompt templates used (null without an LLM). */
     prompts: string | null;
+    /** Where simulated latency came from: the latency model or each call's measured wall time. */
+    latencyFrom: 'model' | 'measured' | null;
+    /** Mean simulated latency of a call, ms. */
+    meanLatencyMs: number;
+    /** Network calls' wall-clock latency, retries included (null: no network call was made). */
+    measured: { calls: number; meanMs: number; maxMs: number } | null;
+    /** Network attempts beyond the first (rate limits, server errors, timeouts). */
+    retries: number;
+    /** Estimated cost of the tokens (null without an LLM). */
+    cost: {
+      usd: number;
+      inputPerMTok: number;
+      outputPerMTok: number;
+      /** `scenario` (guidance.llm.pricing), `table` (built-in prices) or `none` (unpriced: 0). */
+      source: 'scenario' | 'table' | 'none';
+    } | null;
   };
   /** Planner, trust and alignment controller in detail (null in `marl-only`). */
   guidance: GuidanceSummary | null;
@@ -137,6 +154,17 @@ export function buildSummary(
 
 function llmTotals(config: ModelConfig, g: GuidanceSummary | null): Summary['llm'] {
   const both = (key: keyof PhaseGuidance) => (g ? g.training[key] + g.test[key] : 0);
+  const llm = config.guidance?.llm;
+  const calls = both('calls') + both('evaluations');
+  const measuredCalls = both('measuredCalls');
+  const mean = (key: 'meanLatencyMs' | 'meanMeasuredMs', n: 'calls' | 'measuredCalls') => {
+    if (!g) return 0;
+    const total = (p: PhaseGuidance) =>
+      p[key] * (n === 'calls' ? p.calls + p.evaluations : p.measuredCalls);
+    const count = n === 'calls' ? calls : measuredCalls;
+    return count > 0 ? round6((total(g.training) + total(g.test)) / count) : 0;
+  };
+  const price = llm ? priceOf(llm) : null;
   return {
     provider: config.guidance?.llm.provider ?? 'none',
     model: config.guidance?.llm.model ?? 'none',
@@ -146,5 +174,24 @@ function llmTotals(config: ModelConfig, g: GuidanceSummary | null): Summary['llm
     rejected: both('rejected') + both('rejectedScores'),
     failedCalls: both('failedCalls') + both('failedEvaluations'),
     prompts: config.guidance ? templatesDigest() : null,
+    latencyFrom: llm?.latencyFrom ?? null,
+    meanLatencyMs: mean('meanLatencyMs', 'calls'),
+    measured:
+      g && measuredCalls > 0
+        ? {
+            calls: measuredCalls,
+            meanMs: mean('meanMeasuredMs', 'measuredCalls'),
+            maxMs: Math.max(g.training.maxMeasuredMs, g.test.maxMeasuredMs),
+          }
+        : null,
+    retries: both('retries'),
+    cost: price
+      ? {
+          usd: costUsd(price.price, both('inputTokens'), both('outputTokens')),
+          inputPerMTok: price.price?.inputPerMTok ?? 0,
+          outputPerMTok: price.price?.outputPerMTok ?? 0,
+          source: price.source,
+        }
+      : null,
   };
 }

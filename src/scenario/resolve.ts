@@ -7,6 +7,7 @@ import { scaledTrace, sourceMultipliers } from '../model/profiles.js';
 import {
   type AlignmentSettings,
   cellTypesOf,
+  DEFAULT_MODELS,
   type LlmSettings,
   type PlannerSettings,
   type Scenario,
@@ -21,8 +22,14 @@ export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
 export type ConfigName = (typeof CONFIGS)[number];
 
 /** What the LLM-guided configurations run with (null in `marl-only`). */
+/** The LLM settings with the provider's defaults filled in. */
+export type ResolvedLlm = LlmSettings & {
+  readonly model: string;
+  readonly latencyFrom: 'model' | 'measured';
+};
+
 export interface GuidanceConfig {
-  readonly llm: LlmSettings;
+  readonly llm: ResolvedLlm;
   readonly planner: PlannerSettings;
   readonly trust: TrustParams;
   /** The alignment controller (`aura` only). */
@@ -179,7 +186,7 @@ export function resolveModel(
     configuration === 'marl-only'
       ? null
       : {
-          llm: g.llm,
+          llm: resolveLlm(g.llm),
           planner: g.planner,
           trust: g.trust,
           alignment: configuration === 'aura' ? g.alignment : null,
@@ -204,5 +211,14 @@ export function resolveModel(
     agent: scenario.agent,
     cells,
     sources,
+  };
+}
+
+export function resolveLlm(llm: LlmSettings): ResolvedLlm {
+  const fallback = llm.provider === 'openai-compatible' ? '' : DEFAULT_MODELS[llm.provider];
+  return {
+    ...llm,
+    model: llm.model ?? fallback,
+    latencyFrom: llm.latencyFrom ?? (llm.provider === 'simulated' ? 'model' : 'measured'),
   };
 }
