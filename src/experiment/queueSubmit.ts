@@ -87,6 +87,9 @@ export type SubmitOutcome =
   | { readonly detached: false; readonly outcome: ExperimentOutcome }
   | { readonly detached: true; readonly queued: number; readonly total: number };
 
+/** The most jobs whose state one poll asks for (big grids are checked in turns). */
+const CHECKS_PER_POLL = 1000;
+
 /** A job still out on the queue, with what the submitter needs to add it again or collect it. */
 interface Entry {
   readonly job: Job;
@@ -231,9 +234,14 @@ async function gather(
   } catch {
     // CLIENT LIST may be disabled on a managed Redis: the notice is only a courtesy.
   }
+  let turn = 0;
   while (pending.size > 0 && !opts.signal?.aborted) {
     try {
-      const out = [...pending.values()];
+      // At most CHECKS_PER_POLL jobs per poll, in turn: Redis' load stays bounded on big grids.
+      const all = [...pending.values()];
+      const from = turn % all.length;
+      const out = [...all.slice(from), ...all.slice(0, from)].slice(0, CHECKS_PER_POLL);
+      turn = from + out.length;
       const states = await statesOf(queue, out);
       const lost: Entry[] = [];
       for (const [k, e] of out.entries()) {
