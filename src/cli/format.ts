@@ -60,7 +60,12 @@ function guidanceLines(s: Summary): string[] {
     .map(([id, v]) => `${id} ${v.final.toFixed(2)}`)
     .join(', ');
   const lines = [
-    `LLM (${s.llm.provider}/${s.llm.model}): ${s.llm.calls} calls, ${s.llm.inputTokens} tokens in, ${s.llm.outputTokens} out, ${s.llm.rejected} rejected, ${s.llm.failedCalls} failed`,
+    `LLM (${s.llm.provider}/${s.llm.model}): ${s.llm.calls} calls, ${s.llm.inputTokens} tokens in, ${s.llm.outputTokens} out, ${s.llm.rejected} rejected, ${s.llm.failedCalls} failed${s.llm.retries > 0 ? `, ${s.llm.retries} retries` : ''}${s.llm.cost && s.llm.cost.source !== 'none' ? `, about $${s.llm.cost.usd.toFixed(4)}` : ''}`,
+    ...(s.llm.measured
+      ? [
+          `model latency: measured ${(s.llm.measured.meanMs / 1000).toFixed(2)} s mean, ${(s.llm.measured.maxMs / 1000).toFixed(2)} s max; simulated ${(s.llm.meanLatencyMs / 1000).toFixed(2)} s mean (from ${s.llm.latencyFrom === 'measured' ? 'the measurements' : 'the latency model'})`,
+        ]
+      : []),
     `test guidance: ${t.suggestions} suggestions, ${t.staleSuggestions} stale, mean age ${(t.meanSuggestionAgeMs / 1000).toFixed(1)} s; trust ${trust}`,
   ];
   if (g.playbook) {

@@ -42,12 +42,24 @@ export interface LlmFiles {
 
 const cassettes = new Map<string, Cassette>();
 
-/** A run's name in a recording: scenario (name and content digest), configuration, traffic, seed. */
+/**
+ * A run's name in a recording: scenario (name and content digest), configuration, traffic, seed.
+ * How the model is reached (address, timeouts, retries, concurrency, prices) is left out of the
+ * digest: a recording replays wherever it was made.
+ */
 export function runKeyOf(req: RunRequest): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify(req.scenario))
-    .digest('hex')
-    .slice(0, 12);
+  const {
+    baseUrl: _b,
+    callTimeoutSeconds: _t,
+    retries: _r,
+    retryBaseSeconds: _rb,
+    concurrency: _c,
+    requestsPerMinute: _rpm,
+    pricing: _p,
+    ...llm
+  } = req.scenario.guidance.llm;
+  const content = { ...req.scenario, guidance: { ...req.scenario.guidance, llm } };
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
   return `${req.scenario.name}@${digest}/${req.config}/${req.traffic}/seed${req.seed}`;
 }
 
