@@ -69,7 +69,7 @@ function start(args: string[]): Proc {
         if (Date.now() > until || child.exitCode !== null) {
           throw new Error(`no ${pattern} in:\n${text}`);
         }
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 5));
       }
     },
     exited: () => exit,
@@ -200,7 +200,7 @@ describe.skipIf(SKIP_REDIS)('experiments on a Redis queue', () => {
   });
 
   it('two workers, one killed mid-job: every job finishes once, summaries equal a local run; resubmitting runs nothing', async () => {
-    const scenario = scenarioFile(dir, 80);
+    const scenario = scenarioFile(dir, 120);
     const grid = [
       '--configs',
       'marl-only,guided',
