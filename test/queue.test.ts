@@ -48,8 +48,12 @@ interface Proc {
   exited(): Promise<number | null>;
 }
 
+/** Every process started, so that a failing test leaves none behind. */
+const started: ChildProcess[] = [];
+
 function start(args: string[]): Proc {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let text = '';
   child.stdout!.on('data', (d) => {
     text += d;
@@ -196,6 +200,7 @@ describe.skipIf(SKIP_REDIS)('experiments on a Redis queue', () => {
     url = `redis://:${PASSWORD}@127.0.0.1:${redis.port}/0`;
   });
   afterAll(async () => {
+    for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
     await redis?.stop();
   });
 
@@ -275,6 +280,13 @@ describe.skipIf(SKIP_REDIS)('experiments on a Redis queue', () => {
     expect(again.stderr).toContain('0 jobs added, 4 already there');
     expect(summaries(join(dir, 'again'))).toEqual(summaries(out));
 
+    // The queue as an operator sees it: four jobs finished, one worker left (A died).
+    const status = aura(['queue-status', '--queue', url]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(
+      /\(this build\)\n {2}waiting 0, running 0, retrying 0, finished 4, failed 0\n {2}workers: 1 \(aura-worker@/,
+    );
+
     // Redis loses everything (a restart without persistence): what was collected stays, and
     // collecting again reuses it without running anything.
     redis.cli('flushall');
@@ -293,6 +305,7 @@ describe.skipIf(SKIP_REDIS)('experiments on a Redis queue', () => {
       submit.out(),
       again.stdout,
       again.stderr,
+      status.stdout,
       collected.stdout,
       collected.stderr,
       ...Object.values(tree(out)),

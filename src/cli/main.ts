@@ -27,7 +27,13 @@ import {
 } from './experiment.js';
 import { formatSummary } from './format.js';
 import { checkLlmAccess, type LlmFlags, llmFilesOf, llmOptions, llmSets } from './llm.js';
-import { type CollectFlags, collectCommand, type WorkerFlags, workerCommand } from './queue.js';
+import {
+  type CollectFlags,
+  collectCommand,
+  queueStatusCommand,
+  type WorkerFlags,
+  workerCommand,
+} from './queue.js';
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -367,6 +373,15 @@ export function buildProgram(): Command {
     .requiredOption('--queue <url>', 'Redis: redis://[USER:PASSWORD@]HOST[:PORT][/DB]')
     .option('--no-progress', 'no progress output')
     .action((dir: string, flags: CollectFlags) => collectCommand(dir, flags));
+
+  program
+    .command('queue-status')
+    .description(
+      'Show the queues on a Redis: jobs waiting, running, finished and failed (with why), and the workers serving them.',
+    )
+    .requiredOption('--queue <url>', 'Redis: redis://[USER:PASSWORD@]HOST[:PORT][/DB]')
+    .option('--json', 'print the status as JSON')
+    .action((flags: { queue: string; json?: boolean }) => queueStatusCommand(flags));
 
   program
     .command('playbook')

@@ -1,10 +1,11 @@
 /**
- * `aura worker` and `aura collect`: the two commands of a distributed experiment besides the
- * submitting `aura experiment|sweep --queue`. Thin adapters over `src/experiment/queue*.ts`:
+ * `aura worker`, `aura collect` and `aura queue-status`: the commands of a distributed experiment
+ * besides the submitting `aura experiment|sweep --queue`. Thin adapters over `src/experiment/queue*.ts`:
  * flags, signals, progress, exit codes.
  */
 import { availableParallelism } from 'node:os';
 import { parseQueueUrl } from '../experiment/queue.js';
+import { queueStatus } from '../experiment/queueStatus.js';
 import { collectFromQueue, readQueueRecord } from '../experiment/queueSubmit.js';
 import { serveQueue } from '../experiment/queueWorker.js';
 import { parseVary } from '../experiment/sweep.js';
@@ -83,4 +84,25 @@ export async function collectCommand(dir: string, flags: CollectFlags): Promise<
       record.allPairs,
     );
   }
+}
+
+/** Prints every aura-sim queue on the Redis: jobs by state, workers, latest failures. */
+export async function queueStatusCommand(flags: { queue: string; json?: boolean }): Promise<void> {
+  const url = parseQueueUrl(flags.queue);
+  const states = await queueStatus(url);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(states, null, 2)}\n`);
+    return;
+  }
+  const lines = [`Redis at ${url.display}`];
+  for (const q of states) {
+    const c = q.counts;
+    lines.push(
+      `queue ${q.name}${q.current ? ' (this build)' : ''}`,
+      `  waiting ${(c.wait ?? 0) + (c.prioritized ?? 0)}, running ${c.active ?? 0}, retrying ${c.delayed ?? 0}, finished ${c.completed ?? 0}, failed ${c.failed ?? 0}`,
+      `  workers: ${q.workers.length}${q.workers.length > 0 ? ` (${q.workers.join(', ')})` : ''}`,
+      ...q.failed.map((f) => `  failed: ${f.job}: ${f.reason}`),
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
