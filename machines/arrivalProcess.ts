@@ -6,12 +6,14 @@
 import { assign, sendParent, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
 import { type Arrival, generateArrivals } from '../src/model/arrivals.js';
+import type { Radio } from '../src/model/cell.js';
 import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
 
 export interface ArrivalProcessInput {
   readonly sourceIndex: number;
   readonly source: SourceConfig;
   readonly cells: readonly CellConfig[];
+  readonly radio: Radio;
   readonly rng: Rng;
   readonly windowSteps: number;
   readonly stepMs: number;
@@ -47,6 +49,7 @@ export const arrivalProcessMachine = setup({
         context.nextStep,
         context.nextStep + context.windowSteps,
         context.episodeSteps,
+        context.radio,
       ),
       nextStep: context.nextStep + context.windowSteps,
     })),

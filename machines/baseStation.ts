@@ -60,6 +60,7 @@ export const baseStationMachine = setup({
               sourceIndex,
               source,
               cells: config.cells,
+              radio: config.radio,
               rng,
               windowSteps: config.windowSteps,
               stepMs: config.stepMs,

@@ -35,10 +35,21 @@ const config = (over: Partial<CellConfig> = {}): CellConfig => ({
   snrMin: 0,
   snrMax: 30,
   neighbours: [],
+  x: Number.NaN,
+  y: Number.NaN,
+  userRadiusKm: 0,
   ...over,
 });
 
 const radio: Radio = {
+  model: 'paper',
+  sinr: {
+    pathLossDb: 128.1,
+    pathLossSlopeDb: 37.6,
+    shadowingSdDb: 8,
+    noiseDbm: -97,
+    minDistanceKm: 0.035,
+  },
   signalFloorDbm: -112,
   poorSignalDbm: -100,
   poorSnrDb: 5,

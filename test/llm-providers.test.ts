@@ -108,6 +108,69 @@ describe('anthropic provider (official SDK, fake Messages API)', () => {
     expect(server.requests).toHaveLength(2 * summary.llm.calls);
   });
 
+  it('waits out a non-zero retry-after before retrying', async () => {
+    server = await fakeServer('anthropic', (r) =>
+      r.n === 0
+        ? {
+            status: 429,
+            headers: { 'retry-after': '0.3' },
+            body: '{"type":"error","error":{"type":"rate_limit_error","message":"wait"}}',
+          }
+        : undefined,
+    );
+    const { summary } = await run(
+      scenario({ provider: 'anthropic', baseUrl: server.url, retryBaseSeconds: 0 }, 10, 1),
+      'guided',
+    );
+    expect(summary.llm.retries).toBe(1);
+    expect(summary.llm.measured!.maxMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it('with measured latency, a call is not pursued past the simulated timeout', async () => {
+    server = await fakeServer('anthropic', () => 'hang');
+    const started = performance.now();
+    const { summary } = await run(
+      scenario(
+        {
+          provider: 'anthropic',
+          baseUrl: server.url,
+          timeoutSeconds: 0.2,
+          callTimeoutSeconds: 30,
+          retries: 3,
+        },
+        10,
+        1,
+      ),
+      'guided',
+    );
+    expect(summary.llm.calls).toBeGreaterThan(0);
+    expect(summary.llm.retries).toBe(0);
+    expect(summary.guidance!.training.timeouts).toBe(summary.guidance!.training.calls);
+    expect(server.requests).toHaveLength(summary.llm.calls);
+    expect(performance.now() - started).toBeLessThan(summary.llm.calls * 1000);
+  }, 20_000);
+
+  it('a reply that arrives too late (simulated timeout) is still counted as paid for', async () => {
+    server = await fakeServer('anthropic');
+    const { summary } = await run(
+      scenario(
+        {
+          provider: 'anthropic',
+          baseUrl: server.url,
+          latencyFrom: 'model',
+          latency: { model: 'fixed', seconds: 5 },
+          timeoutSeconds: 3,
+        },
+        10,
+        1,
+      ),
+      'guided',
+    );
+    expect(summary.llm.failedCalls).toBe(summary.llm.calls);
+    expect(summary.guidance!.training.timeouts).toBe(summary.guidance!.training.calls);
+    expect(summary.llm.outputTokens).toBeGreaterThan(0);
+  });
+
   it('server errors past the retries are counted failures; agents fall back; the run completes', async () => {
     server = await fakeServer('anthropic', () => ({
       status: 529,

@@ -85,6 +85,7 @@ describe('traffic profiles', () => {
       0,
       300,
       model.stepsPerEpisode,
+      model.radio,
     );
     const inEpisode = arrivals.map((a) => a.step % 100);
     expect(inEpisode.every((t) => t < 50)).toBe(true);
@@ -108,6 +109,7 @@ describe('traffic profiles', () => {
       0,
       200,
       model.stepsPerEpisode,
+      model.radio,
     );
     const perStep = (t: number) => arrivals.filter((a) => a.step === t).length;
     expect([0, 1, 2, 3, 4, 100, 102].map(perStep)).toEqual([5, 0, 1, 3, 0, 5, 1]);

@@ -69,6 +69,7 @@ const begin = (sim: Sim, phase: Phase, episode: number): void => {
       world.step,
       world.episodeEnd,
       config.stepsPerEpisode,
+      config.radio,
     );
     sim.offered[source.cellIndex]! += arrivals.length;
     enqueueArrivals(world, s, arrivals);
@@ -276,6 +277,7 @@ describe('episodes', () => {
         0,
         50,
         config.stepsPerEpisode,
+        config.radio,
       );
       expect(early.length).toBeGreaterThan(0);
       enqueueArrivals(sim.world, s, early);

@@ -3,10 +3,12 @@
  * `--set guidance.llm.*`), recording and replay, and the up-front check that a real provider's
  * key is there before any run starts.
  */
+
+import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
-import type { LlmFiles } from '../run/execute.js';
+import { type LlmFiles, loadCassette } from '../run/execute.js';
 import { resolveLlm } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -66,11 +68,23 @@ export function llmSets(flags: LlmFlags): string[] {
   ];
 }
 
-/** Recording and replay files from the flags (undefined when neither is given). */
+/**
+ * Recording and replay files from the flags (undefined when neither is given), checked before
+ * any run starts: the recording must load, the record file must be writable.
+ */
 export function llmFilesOf(flags: LlmFlags): LlmFiles | undefined {
   if (flags.replayFallback && !flags.replay)
     throw new UserError('--replay-fallback needs --replay <file>');
   if (!flags.record && !flags.replay) return undefined;
+  if (flags.replay) loadCassette(flags.replay);
+  if (flags.record) {
+    try {
+      appendFileSync(flags.record, '');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new UserError(`cannot write the recording ${flags.record}: ${e.code ?? e.message}`);
+    }
+  }
   return { record: flags.record, replay: flags.replay, replayFallback: flags.replayFallback };
 }
 

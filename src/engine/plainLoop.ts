@@ -46,6 +46,7 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
               nextWindow,
               nextWindow + config.windowSteps,
               config.stepsPerEpisode,
+              config.radio,
             );
             enqueueArrivals(world, s, arrivals);
           });

@@ -85,6 +85,8 @@ export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
         replay: io?.replay,
         replayFallback: io?.replayFallback,
         sleep: io?.sleep,
+        deadlineMs:
+          config.guidance.llm.latencyFrom === 'measured' ? config.guidance.timeoutMs : undefined,
       })
     : null;
   const role = (name: string): LlmRole => ({

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { ResolvedLlm } from '../scenario/resolve.js';
 import type { CallResult } from './gateway.js';
-import type { Prompt } from './types.js';
+import { LlmFatalError, type Prompt } from './types.js';
 
 export interface CassetteEntry extends CallResult {
   /** configuration/traffic/seed of the run. */
@@ -58,7 +58,7 @@ export class Recorder {
     try {
       appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
     } catch (err) {
-      throw new UserError(`cannot write the recording ${this.path}: ${(err as Error).message}`);
+      throw new LlmFatalError(`cannot write the recording ${this.path}: ${(err as Error).message}`);
     }
   }
 }
@@ -91,12 +91,15 @@ export class Cassette {
       throw new UserError(`cannot read the recording ${path}: ${(err as Error).message}`);
     }
     const entries = new Map<string, CallResult>();
-    text.split('\n').forEach((line, i) => {
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
       if (line.trim() === '') return;
       let json: unknown;
       try {
         json = JSON.parse(line);
       } catch {
+        // A last line cut short (the recording process was killed mid-write) is skipped.
+        if (i === lines.length - 1) return;
         throw new UserError(
           `${path}:${i + 1}: not a JSON line (is this a recording made with --record?)`,
         );
@@ -128,9 +131,9 @@ export class Cassette {
     return this.entries.get(key(run, role, hash, occurrence)) ?? null;
   }
 
-  missError(run: string, role: string, hash: string, occurrence: number): UserError {
+  missError(run: string, role: string, hash: string, occurrence: number): LlmFatalError {
     const nth = occurrence === 0 ? '' : ` (occurrence ${occurrence + 1})`;
-    return new UserError(
+    return new LlmFatalError(
       `replay: ${this.path} has no answer for the ${role}'s request ${hash}${nth} in run ${run}. ` +
         'The scenario, configuration, seed, model settings or prompt templates differ from the recording: ' +
         'record again, or pass --replay-fallback to ask the provider for what is missing.',

@@ -123,7 +123,7 @@ export function callEvaluator(
     const outcome = simulatedOutcome(result, drawnMs, g.config.llm, g.config.timeoutMs);
     Object.assign(call, outcome, { settled: true });
     const promptTokens = estimateTokens(prompt.system + prompt.user);
-    countCall(counts, result, outcome.completion, outcome.latencyMs, promptTokens);
+    countCall(counts, result, outcome.latencyMs, promptTokens);
     if (!outcome.completion) counts.failedEvaluations++;
   };
   const now = role.gateway.call(role.name, prompt, (result) => {

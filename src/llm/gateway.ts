@@ -55,6 +55,11 @@ export interface GatewayOptions {
   readonly replayFallback?: boolean;
   /** Sleep used between retries (tests shorten it). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Wall-clock budget of one call, retries included, ms: with measured latency, a call that
+   * takes longer is a simulated timeout whatever it brings, so it is not pursued past this.
+   */
+  readonly deadlineMs?: number;
 }
 
 interface Pending {
@@ -75,6 +80,8 @@ export class LlmGateway {
   private readonly seen = new Map<string, number>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly providers = new Map<string, AnyProvider>();
+  /** Aborted on a fatal error: the other calls stop at once (their results no longer matter). */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: GatewayOptions) {
     const s = options.settings;
@@ -120,7 +127,8 @@ export class LlmGateway {
     if (replay) {
       const recorded = replay.lookup(this.options.runKey, role, hash, occurrence);
       if (recorded) {
-        recorder?.write(entry(recorded));
+        // Replayed exchanges go to another recording (a complete one), never back into their own.
+        if (recorder && recorder.path !== replay.path) recorder.write(entry(recorded));
         return recorded;
       }
       if (!this.options.replayFallback)
@@ -182,13 +190,24 @@ export class LlmGateway {
 
   private async withRetries(provider: NetworkProvider, prompt: Prompt): Promise<CallResult> {
     const s = this.options.settings;
+    const deadline = this.options.deadlineMs ?? Number.POSITIVE_INFINITY;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const stop = this.stopping.signal;
+    const giveUp = (attempts: number, failure: CallFailure, detail: string): CallResult => ({
+      completion: null,
+      failure,
+      detail,
+      measuredMs: elapsed(),
+      attempts,
+    });
     for (let attempt = 1; ; attempt++) {
       try {
-        const completion = await this.queue.add(() =>
-          provider.request(prompt, AbortSignal.timeout(s.callTimeoutSeconds * 1000)),
-        );
+        const completion = await this.queue.add(() => {
+          const limit = Math.min(s.callTimeoutSeconds * 1000, deadline - elapsed());
+          if (stop.aborted || limit <= 0) throw new ProviderError('deadline passed', 'timeout');
+          return provider.request(prompt, AbortSignal.any([AbortSignal.timeout(limit), stop]));
+        });
         return {
           completion,
           failure: null,
@@ -197,7 +216,11 @@ export class LlmGateway {
           attempts: attempt,
         };
       } catch (err) {
-        if (err instanceof LlmFatalError) throw err;
+        if (err instanceof LlmFatalError) {
+          this.stopping.abort();
+          throw err;
+        }
+        if (stop.aborted) return giveUp(attempt, 'error', 'stopped by a fatal error');
         const e =
           err instanceof ProviderError
             ? err
@@ -206,13 +229,10 @@ export class LlmGateway {
           e.retryAfterMs ??
           Math.min(MAX_BACKOFF_MS, s.retryBaseSeconds * 1000 * 2 ** (attempt - 1));
         if (!e.retryable || attempt > s.retries || wait > MAX_RETRY_AFTER_MS) {
-          return {
-            completion: null,
-            failure: e.failure,
-            detail: e.message,
-            measuredMs: elapsed(),
-            attempts: attempt,
-          };
+          return giveUp(attempt, e.failure, e.message);
+        }
+        if (elapsed() + wait >= deadline) {
+          return giveUp(attempt, 'timeout', `${e.message}; a retry would pass the call's deadline`);
         }
         await this.sleep(wait);
       }
@@ -258,16 +278,17 @@ export function simulatedOutcome(
 }
 
 /**
- * Counts a settled call in a phase's ledger: tokens (a reply's own, else the prompt's estimate:
- * a failed call spent it all the same), simulated and measured latency, retries.
+ * Counts a settled call in a phase's ledger: tokens (a reply's own — even a reply that came too
+ * late, it was paid for — else the prompt's estimate: a failed call spent it all the same),
+ * simulated and measured latency, retries.
  */
 export function countCall(
   counts: LlmCounts,
   result: CallResult,
-  completion: Completion | null,
   latencyMs: number,
   promptTokens: number,
 ): void {
+  const { completion } = result;
   if (completion) {
     counts.inputTokens += completion.inputTokens;
     counts.outputTokens += completion.outputTokens;

@@ -56,7 +56,11 @@ export function statusError(
 
 /** A lost connection or an attempt past its time limit: both worth a retry. */
 export function transportError(provider: string, err: unknown, timedOut: boolean): ProviderError {
-  const message = err instanceof Error ? err.message : String(err);
+  // Credentials in an address (user:secret@host) never reach a message.
+  const message = (err instanceof Error ? err.message : String(err)).replace(
+    /\/\/[^/@\s]+@/g,
+    '//***@',
+  );
   return timedOut
     ? new ProviderError(`${provider}: no answer within the call timeout`, 'timeout', true)
     : new ProviderError(`${provider}: connection failed: ${message}`, 'error', true);

@@ -214,7 +214,7 @@ function settleCall(core: PlannerCore, call: Call, result: CallResult): void {
   call.failure = outcome.failure;
   call.settled = true;
   const counts = ledger(core, call.phase);
-  countCall(counts, result, outcome.completion, outcome.latencyMs, call.promptTokens);
+  countCall(counts, result, outcome.latencyMs, call.promptTokens);
   if (!outcome.completion) {
     counts.failedCalls++;
     if (outcome.failure === 'timeout') counts.timeouts++;

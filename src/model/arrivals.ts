@@ -2,9 +2,14 @@
  * User arrivals: a Poisson number of new users per step for each traffic source, each with the
  * channel draws the cell needs on admission. Pure: everything random comes from the source's
  * own stream, drawn step by step, so any split of time into windows yields the same users.
+ *
+ * Channels: the paper's model draws each signal and SNR uniformly from the cell type's ranges;
+ * the 'sinr' model places the user uniformly in a disc around its cell and derives every link
+ * from path loss and log-normal shadowing (`cell.ts`).
  */
 import type { Rng } from '../engine/rng.js';
 import type { CellConfig, SourceConfig } from '../scenario/resolve.js';
+import { linkGainDb, type Radio } from './cell.js';
 
 export interface Arrival {
   /** Global step at which the user asks to connect. */
@@ -17,6 +22,9 @@ export interface Arrival {
   readonly holdingSteps: number;
   /** Signal from each neighbour (in the cell's neighbour order) at its minimum power, dBm. */
   readonly neighbourSignalDbm: readonly number[];
+  /** 'sinr': where the user is, km. */
+  readonly x?: number;
+  readonly y?: number;
 }
 
 /** One new user of `cell` at `step`, drawn in a fixed order from `rng`. */
@@ -26,7 +34,26 @@ export function drawUser(
   cells: readonly CellConfig[],
   step: number,
   meanHoldingSteps: number,
+  radio: Radio,
 ): Arrival {
+  if (radio.model === 'sinr') {
+    const r = cell.userRadiusKm * Math.sqrt(rng.next());
+    const angle = 2 * Math.PI * rng.next();
+    const x = cell.x + r * Math.cos(angle);
+    const y = cell.y + r * Math.sin(angle);
+    const signalDbm = cell.powerMin + linkGainDb(radio.sinr, cell, x, y, rng);
+    return {
+      step,
+      signalDbm,
+      snrDb: signalDbm, // unused: SINR is computed from the neighbours' power at each step
+      holdingSteps: Math.max(1, Math.ceil(rng.exponential(meanHoldingSteps))),
+      neighbourSignalDbm: cell.neighbours.map(
+        (j) => cells[j]!.powerMin + linkGainDb(radio.sinr, cells[j]!, x, y, rng),
+      ),
+      x,
+      y,
+    };
+  }
   return {
     step,
     signalDbm: rng.uniform(cell.signalMin, cell.signalMax),
@@ -49,6 +76,7 @@ export function generateArrivals(
   fromStep: number,
   toStep: number,
   episodeSteps: number,
+  radio: Radio,
 ): Arrival[] {
   const cell = cells[source.cellIndex]!;
   const out: Arrival[] = [];
@@ -60,7 +88,7 @@ export function generateArrivals(
       ? (trace[t] ?? 0)
       : rng.poisson(multipliers ? source.ratePerStep * multipliers[t]! : source.ratePerStep);
     for (let k = 0; k < n; k++) {
-      out.push(drawUser(rng, cell, cells, step, source.meanHoldingSteps));
+      out.push(drawUser(rng, cell, cells, step, source.meanHoldingSteps, radio));
     }
   }
   return out;

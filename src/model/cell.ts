@@ -2,10 +2,17 @@
  * Radio physics of one cell, as pure functions over plain data.
  *
  * A user's channel is kept as a path gain relative to the serving cell's transmit power, so a power
- * change moves every user's signal (and SNR) by the same number of dB:
- *   signal = power + gain,  snr = signal + snrOffset.
- * Gains drift as a Gaussian random walk each step; a user whose signal falls below the floor is
- * dropped. Coverage quality is good/fair/poor by the share of poorly served users.
+ * change moves every user's signal by the same number of dB: signal = power + gain. Gains drift as
+ * a Gaussian random walk each step; a user whose signal falls below the floor is dropped. Coverage
+ * quality is good/fair/poor by the share of poorly served users (signal or SNR below threshold).
+ *
+ * The SNR depends on the radio model:
+ * - 'paper' (the AURA paper's model): snr = signal + snrOffset, the offset drawn per user from the
+ *   cell type's range and drifting on its own;
+ * - 'sinr': the signal over noise plus the interference from every neighbour cell at its *current*
+ *   transmit power, each link's gain fixed by path loss and shadowing when the user arrives:
+ *     sinr = signal − 10·log10(N + Σ_k 10^((P_k + g_k)/10))   (powers in dBm, N in mW)
+ *   so one cell raising its power degrades its neighbours' users.
  */
 import type { Rng } from '../engine/rng.js';
 import type { CellConfig, ModelConfig } from '../scenario/resolve.js';
@@ -20,6 +27,11 @@ export interface User {
   departStep: number;
   /** Gain towards each neighbour of the serving cell (neighbour order), relative to its power. */
   neighbourGain: number[];
+  /** 'sinr': the same gains as linear factors (10^(g/10)), for the interference sum. */
+  neighbourLin?: number[];
+  /** 'sinr': the user's position, km. */
+  x?: number;
+  y?: number;
 }
 
 export interface CellState {
@@ -31,6 +43,40 @@ export interface CellState {
 }
 
 export type Radio = ModelConfig['radio'];
+export type SinrParams = Radio['sinr'];
+
+/** Path loss over `distanceKm` (log-distance, e.g. 3GPP TR 36.814: 128.1 + 37.6·log10(d)), dB. */
+export function pathLossDb(p: SinrParams, distanceKm: number): number {
+  return p.pathLossDb + p.pathLossSlopeDb * Math.log10(Math.max(distanceKm, p.minDistanceKm));
+}
+
+export const dbToLinear = (db: number): number => 10 ** (db / 10);
+
+/** Gain of the link from a cell to a user at (x, y): −path loss + shadowing, dB. */
+export function linkGainDb(
+  p: SinrParams,
+  cell: { readonly x: number; readonly y: number },
+  x: number,
+  y: number,
+  rng: Rng,
+): number {
+  const shadow = p.shadowingSdDb > 0 ? rng.normal(0, p.shadowingSdDb) : 0;
+  return -pathLossDb(p, Math.hypot(x - cell.x, y - cell.y)) + shadow;
+}
+
+/** SINR of a signal against noise and interference (mW), dB. */
+export function sinrDb(signalDbm: number, noiseDbm: number, interferenceMw: number): number {
+  return signalDbm - 10 * Math.log10(dbToLinear(noiseDbm) + interferenceMw);
+}
+
+/** Interference a user of cell `cell` receives from its neighbours at their current power, mW. */
+export function interferenceMw(cells: readonly CellState[], cell: CellState, user: User): number {
+  const nbs = cell.config.neighbours;
+  const lin = user.neighbourLin!;
+  let sum = 0;
+  for (let k = 0; k < nbs.length; k++) sum += dbToLinear(cells[nbs[k]!]!.power) * lin[k]!;
+  return sum;
+}
 
 export const GOOD = 0;
 export const FAIR = 1;
@@ -53,14 +99,50 @@ export function changePower(cell: CellState, direction: 1 | -1): void {
   cell.power = Math.min(c.powerMax, Math.max(c.powerMin, next));
 }
 
+/** The paper's model: poorly served when signal or SNR is below its threshold. */
 export function isPoor(power: number, user: User, radio: Radio): boolean {
   const signal = power + user.gain;
   return signal < radio.poorSignalDbm || signal + user.snrOffset < radio.poorSnrDb;
 }
 
-export function countPoor(cell: CellState, radio: Radio): number {
+/** Whether a user of `cell` is poorly served, under the scenario's radio model. */
+export function isPoorIn(
+  cells: readonly CellState[],
+  cell: CellState,
+  user: User,
+  radio: Radio,
+): boolean {
+  if (radio.model !== 'sinr') return isPoor(cell.power, user, radio);
+  const signal = cell.power + user.gain;
+  if (signal < radio.poorSignalDbm) return true;
+  // The same comparison as countPoor's, in linear terms: SINR < threshold.
+  const noiseAndInterference = dbToLinear(radio.sinr.noiseDbm) + interferenceMw(cells, cell, user);
+  return dbToLinear(signal) < dbToLinear(radio.poorSnrDb) * noiseAndInterference;
+}
+
+/** Poorly served users of a cell; the 'sinr' model needs every cell (the neighbours' power). */
+export function countPoor(cell: CellState, radio: Radio, cells: readonly CellState[] = []): number {
   let poor = 0;
-  for (const u of cell.users) if (isPoor(cell.power, u, radio)) poor++;
+  if (radio.model !== 'sinr') {
+    for (const u of cell.users) if (isPoor(cell.power, u, radio)) poor++;
+    return poor;
+  }
+  // Each neighbour's linear power once per cell, not once per user.
+  const nbs = cell.config.neighbours;
+  const nbMw = nbs.map((j) => dbToLinear(cells[j]!.power));
+  const noiseMw = dbToLinear(radio.sinr.noiseDbm);
+  const threshold = dbToLinear(radio.poorSnrDb);
+  for (const u of cell.users) {
+    const signal = cell.power + u.gain;
+    if (signal < radio.poorSignalDbm) {
+      poor++;
+      continue;
+    }
+    let interference = 0;
+    const lin = u.neighbourLin!;
+    for (let k = 0; k < nbs.length; k++) interference += nbMw[k]! * lin[k]!;
+    if (dbToLinear(signal) < threshold * (noiseMw + interference)) poor++;
+  }
   return poor;
 }
 
@@ -98,14 +180,21 @@ export function admit(
   const c = cell.config;
   const gain = arrival.signalDbm - c.powerMin;
   if (cell.power + gain < radio.signalFloorDbm) return 'noSignal';
-  cell.users.push({
+  const neighbourGain = c.neighbours.map(
+    (j, k) => arrival.neighbourSignalDbm[k]! - cells[j]!.config.powerMin,
+  );
+  const user: User = {
     gain,
     snrOffset: arrival.snrDb - arrival.signalDbm,
     departStep: arrival.step + arrival.holdingSteps,
-    neighbourGain: c.neighbours.map(
-      (j, k) => arrival.neighbourSignalDbm[k]! - cells[j]!.config.powerMin,
-    ),
-  });
+    neighbourGain,
+  };
+  if (radio.model === 'sinr') {
+    user.neighbourLin = neighbourGain.map(dbToLinear);
+    user.x = arrival.x;
+    user.y = arrival.y;
+  }
+  cell.users.push(user);
   return 'admitted';
 }
 
@@ -117,7 +206,7 @@ export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
   for (let i = users.length - 1; i >= 0; i--) {
     const u = users[i]!;
     if (signalSdDb > 0) u.gain += rng.normal(0, signalSdDb);
-    if (snrSdDb > 0) u.snrOffset += rng.normal(0, snrSdDb);
+    if (snrSdDb > 0 && radio.model !== 'sinr') u.snrOffset += rng.normal(0, snrSdDb);
     if (cell.power + u.gain < radio.signalFloorDbm) {
       removeAt(users, i);
       dropped++;
@@ -145,7 +234,8 @@ export function handoff(
   let worst = -1;
   for (let i = 0; i < cell.users.length; i++) {
     const u = cell.users[i]!;
-    if (isPoor(cell.power, u, radio) && (worst < 0 || u.gain < cell.users[worst]!.gain)) worst = i;
+    if (isPoorIn(cells, cell, u, radio) && (worst < 0 || u.gain < cell.users[worst]!.gain))
+      worst = i;
   }
   if (worst < 0) return 'none';
   const user = cell.users[worst]!;
@@ -162,27 +252,43 @@ export function handoff(
   if (isFull(target)) return 'neighbourFull';
   if (bestSignal < cell.power + user.gain + radio.handoffMarginDb) return 'neighbourWorse';
   removeAt(cell.users, worst);
-  target.users.push(rehome(user, cells, from, nbs[bestK]!, rng));
+  target.users.push(rehome(user, cells, from, nbs[bestK]!, radio, rng));
   return 'handedOff';
 }
 
 /** The user's channel as seen from its new serving cell. */
-function rehome(user: User, cells: readonly CellState[], from: number, to: number, rng: Rng): User {
+function rehome(
+  user: User,
+  cells: readonly CellState[],
+  from: number,
+  to: number,
+  radio: Radio,
+  rng: Rng,
+): User {
   const oldNbs = cells[from]!.config.neighbours;
   const gainTo = (j: number): number => {
     if (j === from) return user.gain;
     const k = oldNbs.indexOf(j);
     if (k >= 0) return user.neighbourGain[k]!;
-    const c = cells[j]!.config; // a cell the user had no channel to yet: draw one
+    // A cell the user had no channel to yet: draw one (from where it is, with 'sinr').
+    const c = cells[j]!.config;
+    if (radio.model === 'sinr') return linkGainDb(radio.sinr, c, user.x!, user.y!, rng);
     return rng.uniform(c.signalMin, c.signalMax) - c.powerMin;
   };
   const gain = gainTo(to);
-  return {
+  const neighbourGain = cells[to]!.config.neighbours.map(gainTo);
+  const moved: User = {
     gain,
     snrOffset: user.snrOffset,
     departStep: user.departStep,
-    neighbourGain: cells[to]!.config.neighbours.map(gainTo),
+    neighbourGain,
   };
+  if (radio.model === 'sinr') {
+    moved.neighbourLin = neighbourGain.map(dbToLinear);
+    moved.x = user.x;
+    moved.y = user.y;
+  }
+  return moved;
 }
 
 function removeAt<T>(items: T[], i: number): void {

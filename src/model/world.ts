@@ -255,11 +255,11 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     const holding = meanHolding(world, i);
     cell.users = [];
     for (let u = 0; u < load; u++) {
-      const arrival = drawUser(rng, c, cfg.cells, start, holding);
+      const arrival = drawUser(rng, c, cfg.cells, start, holding, cfg.radio);
       admit(cell, arrival, world.cells, cfg.radio); // users below the floor simply never start
     }
   });
-  for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio);
+  for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio, world.cells);
   for (const q of world.queues) dropStale(q, start);
   if (world.guidance) {
     beginGuidedEpisode(
@@ -398,7 +398,7 @@ export function stepWorld(world: World): void {
   for (let i = 0; i < n; i++) {
     const cell = cells[i]!;
     const c = counters.cells[i]!;
-    cell.poorUsers = countPoor(cell, radio);
+    cell.poorUsers = countPoor(cell, radio, cells);
     const drops = scratch.drops[i]!;
     world.lastDrops[i] = drops;
     const users = cell.users.length;

@@ -4,6 +4,7 @@
  * policy file read; the caller writes the results.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { runActors } from '../engine/actorEngine.js';
 import { type EpisodeRecord, type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
@@ -40,7 +41,23 @@ export interface LlmFiles {
   readonly replayFallback?: boolean;
 }
 
-const cassettes = new Map<string, Cassette>();
+/** Loaded recordings, by path; reloaded when the file changed (it may grow between runs). */
+const cassettes = new Map<string, { stamp: string; cassette: Cassette }>();
+
+export function loadCassette(path: string): Cassette {
+  let stamp = '';
+  try {
+    const st = statSync(path);
+    stamp = `${st.mtimeMs}:${st.size}`;
+  } catch {
+    // Cassette.load reports the problem
+  }
+  const cached = cassettes.get(path);
+  if (cached && cached.stamp === stamp) return cached.cassette;
+  const cassette = Cassette.load(path);
+  cassettes.set(path, { stamp, cassette });
+  return cassette;
+}
 
 /**
  * A run's name in a recording: scenario (name and content digest), configuration, traffic, seed.
@@ -66,11 +83,7 @@ export function runKeyOf(req: RunRequest): string {
 function llmIoOf(req: RunRequest): LlmIo | undefined {
   const files = req.llm;
   if (!files) return undefined;
-  let replay: Cassette | undefined;
-  if (files.replay) {
-    replay = cassettes.get(files.replay) ?? Cassette.load(files.replay);
-    cassettes.set(files.replay, replay);
-  }
+  const replay = files.replay ? loadCassette(files.replay) : undefined;
   return {
     runKey: runKeyOf(req),
     recorder: files.record ? new Recorder(files.record) : undefined,

@@ -58,6 +58,11 @@ export interface CellConfig {
   readonly snrMax: number;
   /** Indices of the neighbour cells, in the scenario's order. */
   readonly neighbours: readonly number[];
+  /** Position, km (NaN when the scenario gives none; the 'sinr' model requires one). */
+  readonly x: number;
+  readonly y: number;
+  /** 'sinr': users appear within this distance of the cell, km. */
+  readonly userRadiusKm: number;
 }
 
 export interface SourceConfig {
@@ -126,8 +131,12 @@ export function resolveModel(
       snrMin: type.snrDb.min,
       snrMax: type.snrDb.max,
       neighbours: cell.neighbours.map((n) => indexOf.get(n)!),
+      x: cell.position?.x ?? Number.NaN,
+      y: cell.position?.y ?? Number.NaN,
+      userRadiusKm: 0,
     };
   });
+  if (scenario.radio.model === 'sinr') placeUsers(cells, scenario.radio.sinr.userRadiusKm);
   const episodeSteps = scenario.time.stepsPerEpisode;
   const template = scenario.traffic.everyCell;
   const declared = [
@@ -221,4 +230,30 @@ export function resolveLlm(llm: LlmSettings): ResolvedLlm {
     model: llm.model ?? fallback,
     latencyFrom: llm.latencyFrom ?? (llm.provider === 'simulated' ? 'model' : 'measured'),
   };
+}
+
+/**
+ * 'sinr': every cell needs a position; users appear within `userRadiusKm` of their cell (default:
+ * half the distance to its nearest neighbour; a cell without neighbours looks at every cell).
+ */
+function placeUsers(cells: CellConfig[], radiusKm: number | undefined): void {
+  const missing = cells.find((c) => Number.isNaN(c.x));
+  if (missing) {
+    throw new UserError(
+      `radio.model 'sinr' needs every cell's position: cell '${missing.id}' has none (give cells[].position or use layout.hex)`,
+    );
+  }
+  const mutable = cells as { -readonly [K in keyof CellConfig]: CellConfig[K] }[];
+  if (radiusKm !== undefined) {
+    for (const c of mutable) c.userRadiusKm = radiusKm;
+    return;
+  }
+  for (const c of mutable) {
+    let nearest = Number.POSITIVE_INFINITY;
+    const others = c.neighbours.length > 0 ? c.neighbours.map((j) => cells[j]!) : cells;
+    for (const o of others) {
+      if (o !== c) nearest = Math.min(nearest, Math.hypot(o.x - c.x, o.y - c.y));
+    }
+    c.userRadiusKm = Number.isFinite(nearest) && nearest > 0 ? nearest / 2 : 1;
+  }
 }
