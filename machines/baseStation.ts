@@ -16,7 +16,7 @@ import { acceptSuggestion, setAwaiting } from '../src/model/guidance.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
 import { enqueueArrivals, observe, type World } from '../src/model/world.js';
 import { arrivalProcessMachine, type UsersArrivedEvent } from './arrivalProcess.js';
-import { arrivalSystemId, PLANNER_ID } from './ids.js';
+import { arrivalSystemId, plannerSystemId } from './ids.js';
 import type { PlanOutcomeEvent, PlanRequestedEvent } from './planner.js';
 
 export interface BaseStationInput {
@@ -75,7 +75,10 @@ export const baseStationMachine = setup({
     },
     recordReport: assign({ lastReport: ({ context }) => cellReport(context.world, context.index) }),
     requestGuidance: sendTo(
-      ({ system }) => system.get(PLANNER_ID),
+      ({ system, context }) => {
+        const g = context.world.config.guidance!;
+        return system.get(plannerSystemId(g.plannerOfCell[context.index]!, g.plannerRegions.length));
+      },
       ({ context }): PlanRequestedEvent => ({
         type: 'plan.requested',
         cellIndex: context.index,

@@ -3,4 +3,7 @@ export const regionSystemId = (index: number): string => `region:${index}`;
 export const baseStationSystemId = (cellId: string): string => `bs:${cellId}`;
 export const arrivalSystemId = (sourceId: string): string => `arrivals:${sourceId}`;
 export const PLANNER_ID = 'planner';
+/** The planner of region `k` out of `count` (the single network-wide planner is `planner`). */
+export const plannerSystemId = (k: number, count: number): string =>
+  count === 1 ? PLANNER_ID : `${PLANNER_ID}:${k}`;
 export const ALIGNMENT_ID = 'alignmentController';

@@ -26,6 +26,8 @@ import { baseStationSystemId } from './ids.js';
 export interface PlannerInput {
   readonly world: World;
   readonly role: LlmRole;
+  /** This planner's share of the rate budget (1 for the single network-wide planner). */
+  readonly share?: number;
 }
 
 export interface PlannerContext {
@@ -108,7 +110,7 @@ export const plannerMachine = setup({
 }).createMachine({
   id: 'planner',
   context: ({ input }) => ({
-    core: createPlannerCore(input.world, input.role),
+    core: createPlannerCore(input.world, input.role, input.share ?? 1),
     waitMs: 0,
   }),
   initial: 'idle',

@@ -20,7 +20,7 @@ import { takeEvaluationJob, windowEnds } from '../src/llm/evaluator.js';
 import type { LlmRole } from '../src/llm/types.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
 import { type AlignmentAppliedEvent, alignmentControllerMachine } from './alignmentController.js';
-import { ALIGNMENT_ID, PLANNER_ID, regionSystemId } from './ids.js';
+import { ALIGNMENT_ID, plannerSystemId, regionSystemId } from './ids.js';
 import { plannerMachine } from './planner.js';
 import { regionMachine } from './region.js';
 
@@ -34,7 +34,8 @@ export interface SimulationInput {
 
 export interface SimulationContext extends SimulationInput {
   readonly regions: readonly ActorRefFrom<typeof regionMachine>[];
-  readonly planner: ActorRefFrom<typeof plannerMachine> | null;
+  /** The planner, or one per region (`guidance.planner.scope: region`); none without guidance. */
+  readonly planners: readonly ActorRefFrom<typeof plannerMachine>[];
   readonly alignment: ActorRefFrom<typeof alignmentControllerMachine> | null;
   readonly phase: Phase;
   readonly episode: number;
@@ -70,14 +71,16 @@ export const simulationMachine = setup({
       const { world, llm } = context;
       const guidance = world.config.guidance;
       return {
-        planner:
+        planners:
           guidance && llm
-            ? spawn('planner', {
-                id: PLANNER_ID,
-                systemId: PLANNER_ID,
-                input: { world, role: llm.planner },
-              })
-            : null,
+            ? guidance.plannerRegions.map((_, k, all) =>
+                spawn('planner', {
+                  id: plannerSystemId(k, all.length),
+                  systemId: plannerSystemId(k, all.length),
+                  input: { world, role: llm.planner, share: 1 / all.length },
+                }),
+              )
+            : [],
         alignment:
           guidance?.alignment && llm
             ? spawn('alignmentController', {
@@ -144,7 +147,7 @@ export const simulationMachine = setup({
   context: ({ input }) => ({
     ...input,
     regions: [],
-    planner: null,
+    planners: [],
     alignment: null,
     pendingEvaluations: 0,
     phase: 'training',

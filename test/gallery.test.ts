@@ -10,6 +10,7 @@ describe('scenario gallery', () => {
   it('has the scenarios the docs promise', async () => {
     expect(gallery.sort()).toEqual(
       [
+        'city-sinr.yaml',
         'diurnal-city.yaml',
         'hex-19.yaml',
         'highway.yaml',

@@ -14,13 +14,7 @@ import { simulationMachine } from '../../machines/simulation.js';
 import { advanceWorldTo } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { SimClock } from './clock.js';
-import {
-  copyAgent,
-  type EpisodeRecord,
-  type RunOptions,
-  type RunOutcome,
-  setUpRun,
-} from './run.js';
+import { copyAgent, EpisodeLog, type RunOptions, type RunOutcome, setUpRun } from './run.js';
 
 export interface ActorRunOptions extends RunOptions {
   /** Extra inspection observer (e.g. the inspector). Messages are counted either way. */
@@ -49,10 +43,10 @@ export async function runActors(
       extra?.(ev);
     },
   });
-  const episodes: EpisodeRecord[] = [];
+  const log = new EpisodeLog(config.cells.length, options.keepEpisodes ?? true);
   let trainedAgents = world.agents.map(copyAgent);
   actor.on('episode.completed', ({ record }) => {
-    episodes.push(record);
+    log.add(record);
     options.onEpisode?.(record);
   });
   actor.on('phase.completed', (ev) => {
@@ -88,5 +82,5 @@ export async function runActors(
   const status = actor.getSnapshot().status;
   if (status !== 'done')
     throw new Error(`simulation ended in status '${status}' with no pending events`);
-  return { world, episodes, trainedAgents, messages };
+  return { world, ...log.outcome(), trainedAgents, messages };
 }

@@ -13,7 +13,7 @@ import {
 import type { ModelConfig } from '../scenario/resolve.js';
 import {
   copyAgent,
-  type EpisodeRecord,
+  EpisodeLog,
   type RunOptions,
   type RunOutcome,
   recordOf,
@@ -25,7 +25,7 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
     throw new Error('the plain loop runs marl-only; LLM guidance needs the actor engine');
   }
   const { world, arrivalRngs } = setUpRun(config, options);
-  const episodes: EpisodeRecord[] = [];
+  const log = new EpisodeLog(config.cells.length, options.keepEpisodes ?? true);
   let trainedAgents = world.agents.map(copyAgent);
   let nextWindow = 0;
   const phases: [Phase, number][] = [
@@ -57,10 +57,10 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
       }
       endEpisode(world);
       const record = recordOf(world);
-      episodes.push(record);
+      log.add(record);
       options.onEpisode?.(record);
     }
     if (phase === 'training') trainedAgents = world.agents.map(copyAgent);
   }
-  return { world, episodes, trainedAgents, messages: 0 };
+  return { world, ...log.outcome(), trainedAgents, messages: 0 };
 }

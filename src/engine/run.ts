@@ -8,11 +8,14 @@ import { type AnyProvider, LlmGateway } from '../llm/gateway.js';
 import { createProvider } from '../llm/providers.js';
 import type { LlmRole } from '../llm/types.js';
 import {
+  addCounters,
   createWorld,
   type EpisodeCounters,
   type Phase,
   setAgents,
+  sumOverCells,
   type World,
+  zeroCounters,
 } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { Rng } from './rng.js';
@@ -38,6 +41,12 @@ export interface RunOptions {
   readonly provider?: (role: string) => AnyProvider | undefined;
   /** Recording and replay of model exchanges (see `llm/cassette.ts`). */
   readonly llmIo?: LlmIo;
+  /**
+   * Keep each episode's per-cell counters in `RunOutcome.episodes` (default true). Runs that only
+   * need the summary pass false: memory then stays flat over episodes at any number of cells
+   * (per episode only totals, and trust with guidance, are kept).
+   */
+  readonly keepEpisodes?: boolean;
 }
 
 export interface LlmIo {
@@ -52,7 +61,12 @@ export interface LlmIo {
 
 export interface RunOutcome {
   readonly world: World;
+  /** Every episode's record (per-cell counters emptied unless `keepEpisodes`). */
   readonly episodes: EpisodeRecord[];
+  /** Training episodes' counters, summed. */
+  readonly trainingTotals: EpisodeCounters;
+  /** Dropped requests of each episode (all cells), in order. */
+  readonly episodeDrops: number[];
   /** Copies of the Q-tables at the end of training: the derived policy the test starts from. */
   readonly trainedAgents: QAgent[];
   /** XState messages delivered (0 for the plain loop). */
@@ -100,6 +114,39 @@ export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
     llm: gateway ? { planner: role('planner'), evaluator: role('evaluator') } : null,
     gateway,
   };
+}
+
+/** What a run keeps of its episodes, fed by either driver as each episode ends. */
+export class EpisodeLog {
+  readonly episodes: EpisodeRecord[] = [];
+  readonly trainingTotals: EpisodeCounters;
+  readonly episodeDrops: number[] = [];
+
+  constructor(
+    cells: number,
+    private readonly keep: boolean,
+  ) {
+    this.trainingTotals = zeroCounters(cells);
+  }
+
+  outcome(): Pick<RunOutcome, 'episodes' | 'trainingTotals' | 'episodeDrops'> {
+    const { episodes, trainingTotals, episodeDrops } = this;
+    return { episodes, trainingTotals, episodeDrops };
+  }
+
+  add(record: EpisodeRecord): void {
+    const { counters } = record;
+    if (record.phase === 'training') addCounters(this.trainingTotals, counters);
+    this.episodeDrops.push(sumOverCells(counters.cells, 'droppedRequests'));
+    this.episodes.push(
+      this.keep
+        ? record
+        : {
+            ...record,
+            counters: { steps: counters.steps, systemFailures: counters.systemFailures, cells: [] },
+          },
+    );
+  }
 }
 
 export function copyAgent(agent: QAgent): QAgent {

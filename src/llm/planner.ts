@@ -82,12 +82,12 @@ export interface PlannerCore {
   next: { readonly key: string; readonly batch: Queued[]; readonly prompt: Prompt } | null;
 }
 
-export function createPlannerCore(world: World, role: LlmRole): PlannerCore {
+export function createPlannerCore(world: World, role: LlmRole, share = 1): PlannerCore {
   const p = world.config.guidance!.planner;
   return {
     world,
     role,
-    budget: createBudget(p.requestsPerMinute, p.tokensPerMinute),
+    budget: createBudget(p.requestsPerMinute * share, p.tokensPerMinute * share),
     queue: [],
     call: null,
     next: null,

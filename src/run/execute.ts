@@ -126,6 +126,7 @@ export async function executeRun(
     agents,
     playbookMatched: playbook?.agents != null,
     llmIo: llmIoOf(req),
+    keepEpisodes: false, // the series is written row by row below; memory stays flat
     onEpisode: (record) => {
       rows.push(episodeCsvRow(record));
       req.onEpisode?.(record);

@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from '../engine/run.js';
 import { agePercentileMs, type LlmCounts } from '../model/guidance.js';
-import { addCounters, type EpisodeCounters, sumOverCells, zeroCounters } from '../model/world.js';
+import { type EpisodeCounters, sumOverCells } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import type { PlaybookMatch } from './playbook.js';
 
@@ -78,6 +78,8 @@ export interface PhaseGuidance {
 export interface GuidanceSummary {
   /** The offline playbook's verdict: the entry the agents started from, or none (novel). */
   playbook: PlaybookMatch | null;
+  /** Planner actors: 1 (scope 'network') or one per region. */
+  planners: number;
   training: PhaseGuidance;
   test: PhaseGuidance;
   /**
@@ -116,12 +118,6 @@ export function settlingEpisode(path: readonly number[], band: number): number {
     if (Math.abs(path[e]! - last) > band) return e + 1;
   }
   return 0;
-}
-
-export function totalsOf(records: readonly { counters: EpisodeCounters }[], cells: number) {
-  const totals = zeroCounters(cells);
-  for (const r of records) addCounters(totals, r.counters);
-  return totals;
 }
 
 function phaseGuidance(
@@ -185,14 +181,11 @@ export function guidanceSummary(
 ): GuidanceSummary | null {
   const g = outcome.world.guidance;
   if (!g) return null;
-  const n = config.cells.length;
-  const training = totalsOf(
-    outcome.episodes.filter((e) => e.phase === 'training'),
-    n,
-  );
+  const training = outcome.trainingTotals;
   const test = outcome.world.testTotals;
   return {
     playbook,
+    planners: config.guidance!.plannerRegions.length,
     training: phaseGuidance(training, g.ledger.training, g.ageHistogram.training, g.ageBucketMs),
     test: phaseGuidance(test, g.ledger.test, g.ageHistogram.test, g.ageBucketMs),
     trust: Object.fromEntries(

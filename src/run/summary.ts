@@ -117,11 +117,11 @@ export function buildSummary(
     agents[cell.id] = agentSummary(totals.cells[i]!, totals.steps);
   });
   const training = outcome.episodes.filter((e) => e.phase === 'training');
-  const late = training.slice(training.length - Math.max(1, Math.floor(training.length / 10)));
-  const lateDrops = late.reduce(
-    (sum, e) => sum + sumOverCells(e.counters.cells, 'droppedRequests'),
-    0,
+  const trainingDrops = outcome.episodeDrops.slice(0, training.length); // training comes first
+  const late = trainingDrops.slice(
+    trainingDrops.length - Math.max(1, Math.floor(trainingDrops.length / 10)),
   );
+  const lateDrops = late.reduce((sum, drops) => sum + drops, 0);
   const decisions = totals.steps * config.cells.length;
   const guidance = guidanceSummary(config, outcome, playbook);
   return {

@@ -40,6 +40,10 @@ export interface GuidanceConfig {
   readonly batchMs: number;
   readonly maxAgeMs: number;
   readonly timeoutMs: number;
+  /** The planners' cells: one entry (every cell) with scope 'network', one per region otherwise. */
+  readonly plannerRegions: readonly (readonly number[])[];
+  /** Index into `plannerRegions` of each cell's planner. */
+  readonly plannerOfCell: readonly number[];
 }
 
 export interface CellConfig {
@@ -204,6 +208,7 @@ export function resolveModel(
           batchMs: ms(g.planner.batchSeconds),
           maxAgeMs: ms(g.planner.maxAgeSeconds ?? 1.5 * g.planner.intervalSteps * stepSeconds),
           timeoutMs: ms(g.llm.timeoutSeconds),
+          ...plannerRegionsOf(cells.length, g.planner),
         };
   return {
     scenario: scenario.name,
@@ -256,4 +261,22 @@ function placeUsers(cells: CellConfig[], radiusKm: number | undefined): void {
     }
     c.userRadiusKm = Number.isFinite(nearest) && nearest > 0 ? nearest / 2 : 1;
   }
+}
+
+/** Consecutive cells per planner: all of them (scope 'network') or `regionCells` at a time. */
+function plannerRegionsOf(
+  cellCount: number,
+  planner: PlannerSettings,
+): Pick<GuidanceConfig, 'plannerRegions' | 'plannerOfCell'> {
+  const size = planner.scope === 'region' ? planner.regionCells : Math.max(1, cellCount);
+  const plannerRegions: number[][] = [];
+  const plannerOfCell: number[] = [];
+  for (let i = 0; i < cellCount; i++) {
+    const k = Math.floor(i / size);
+    if (!plannerRegions[k]) plannerRegions[k] = [];
+    plannerRegions[k]!.push(i);
+    plannerOfCell.push(k);
+  }
+  if (plannerRegions.length === 0) plannerRegions.push([]);
+  return { plannerRegions, plannerOfCell };
 }

@@ -677,6 +677,20 @@ export const PlannerSchema = z.strictObject({
     .describe(
       "With a playbook: an entry matches when every cell's offered load is within this of the run's.",
     ),
+  scope: z
+    .enum(['network', 'region'])
+    .default('network')
+    .describe(
+      "One planner for the whole network, or one per region of `regionCells` neighbouring cells: each batches its own region's requests into one prompt, with its own call in flight and an equal share of the rate budget.",
+    ),
+  regionCells: z
+    .int()
+    .positive()
+    .max(LIMITS.cells)
+    .default(64)
+    .describe(
+      "With scope 'region': cells per regional planner, consecutive in scenario order (hexagonal layouts number cells ring by ring, so a region is a compact patch).",
+    ),
   signalLookaheadSeconds: seconds(
     'External signals starting within this horizon (or ongoing) appear in the prompt.',
   ).default(600),

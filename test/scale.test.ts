@@ -1,0 +1,123 @@
+/**
+ * The planner at scale: regional planners batch their own region's requests, each with its own
+ * call in flight and a share of the rate budget; LLM calls grow far slower than cells.
+ */
+import { describe, expect, it } from 'vitest';
+import { runActors } from '../src/engine/actorEngine.js';
+import { Rng } from '../src/engine/rng.js';
+import { SimulatedProvider } from '../src/llm/simulated.js';
+import type { LlmProvider, Prompt } from '../src/llm/types.js';
+import { executeRun } from '../src/run/execute.js';
+import { buildSummary } from '../src/run/summary.js';
+import { loadScenarioFile } from '../src/scenario/load.js';
+import { resolveModel } from '../src/scenario/resolve.js';
+import type { Scenario } from '../src/scenario/schema.js';
+
+const city = (planner: Partial<Scenario['guidance']['planner']>, rings = 3): Scenario => {
+  const base = loadScenarioFile('scenarios/city-sinr.yaml');
+  return {
+    ...base,
+    layout: { hex: { ...base.layout!.hex!, rings } },
+    episodes: { training: 2, test: 1 },
+    time: { ...base.time, stepsPerEpisode: 40 },
+    guidance: { ...base.guidance, planner: { ...base.guidance.planner, ...planner } },
+  };
+};
+
+/** The simulated model, remembering every planner prompt's targets. */
+function recording(): { provider: LlmProvider; targets: string[][] } {
+  const targets: string[][] = [];
+  const inner = new SimulatedProvider(
+    { model: 'rec', errorRate: 0, failureRate: 0, verbosity: 'terse' },
+    Rng.create(5),
+  );
+  return {
+    targets,
+    provider: {
+      name: 'rec',
+      model: 'rec',
+      complete: (p: Prompt) => {
+        if (p.kind === 'planner') {
+          targets.push(/Target cells: ([^.]*)\./.exec(p.user)![1]!.split(', '));
+        }
+        return inner.complete(p);
+      },
+    },
+  };
+}
+
+describe('regional planners', () => {
+  it('one planner per region; every prompt asks about one region only', async () => {
+    const model = resolveModel(city({ scope: 'region', regionCells: 8 }), 'normal', 'guided');
+    expect(model.guidance!.plannerRegions.map((r) => r.length)).toEqual([8, 8, 8, 8, 5]);
+    const { provider, targets } = recording();
+    const outcome = await runActors(model, { seed: 1, provider: () => provider });
+    const regionOf = new Map(model.cells.map((c, i) => [c.id, model.guidance!.plannerOfCell[i]]));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) expect(new Set(t.map((id) => regionOf.get(id))).size).toBe(1);
+    // Every region's planner was asked.
+    expect(new Set(targets.map((t) => regionOf.get(t[0]!)))).toEqual(new Set([0, 1, 2, 3, 4]));
+    const ledger = outcome.world.guidance!.ledger.training;
+    expect(ledger.suggestions).toBeGreaterThan(0);
+  });
+
+  it('requests are all accounted for, with the budget shared between the planners', async () => {
+    const { summary } = await executeRun({
+      scenario: city({ scope: 'region', regionCells: 8, requestsPerMinute: 20 }),
+      traffic: 'normal',
+      config: 'guided',
+      seed: 2,
+    });
+    const g = summary.guidance!;
+    expect(g.planners).toBe(5);
+    for (const p of [g.training, g.test]) {
+      const fates =
+        p.suggestions +
+        p.rejected +
+        p.failedSuggestions +
+        p.supersededRequests +
+        p.outdatedRequests +
+        p.unansweredAtEnd;
+      expect(fates).toBe(p.requests);
+    }
+    // 20 requests/min over 5 planners: 4 each, so the planners wait for budget.
+    expect(g.training.rateLimitedMs).toBeGreaterThan(0);
+  });
+
+  it('LLM calls grow far slower than cells', async () => {
+    const calls = async (rings: number, planner: Partial<Scenario['guidance']['planner']>) => {
+      const scenario = city(
+        { maxBatchSize: 64, requestsPerMinute: 1e5, tokensPerMinute: 1e9, ...planner },
+        rings,
+      );
+      const { summary } = await executeRun({
+        scenario,
+        traffic: 'normal',
+        config: 'guided',
+        seed: 1,
+      });
+      return { cells: 1 + 3 * rings * (rings + 1), calls: summary.guidance!.training.calls };
+    };
+    const small = await calls(1, {}); // 7 cells
+    const large = await calls(6, {}); // 127 cells
+    expect(large.cells / small.cells).toBeGreaterThan(18);
+    expect(large.calls / small.calls).toBeLessThan(3);
+    const regional = await calls(6, { scope: 'region', regionCells: 64 });
+    expect(regional.calls / small.calls).toBeLessThan(3);
+  }, 30_000);
+
+  it('keeps no per-cell counters per episode when asked (memory flat over episodes), same summary', async () => {
+    const model = resolveModel(city({}), 'normal', 'aura');
+    const kept = await runActors(model, { seed: 4 });
+    const flat = await runActors(model, { seed: 4, keepEpisodes: false });
+    expect(kept.episodes.every((e) => e.counters.cells.length === 37)).toBe(true);
+    expect(flat.episodes.every((e) => e.counters.cells.length === 0)).toBe(true);
+    expect(buildSummary(model, 'aura', 4, flat)).toEqual(buildSummary(model, 'aura', 4, kept));
+  });
+
+  it('the network scope is the single planner of before', () => {
+    const model = resolveModel(city({}), 'normal', 'guided');
+    expect(model.guidance!.plannerRegions).toHaveLength(1);
+    expect(model.guidance!.plannerRegions[0]).toHaveLength(37);
+  });
+});
