@@ -5,7 +5,7 @@
  */
 import { assign, sendParent, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
-import { type Arrival, generateArrivals } from '../src/model/arrivals.js';
+import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import type { Radio } from '../src/model/cell.js';
 import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
 
@@ -25,14 +25,14 @@ export interface ArrivalProcessContext extends ArrivalProcessInput {
   /** First step of the next window to generate. */
   readonly nextStep: number;
   /** The window generated on entering `emitting` (handed to the base station). */
-  readonly window: readonly Arrival[];
+  readonly window: ArrivalWindow;
 }
 
 /** Sent to a base station: one window of new users for its cell. */
 export interface UsersArrivedEvent {
   readonly type: 'users.arrived';
   readonly sourceIndex: number;
-  readonly arrivals: readonly Arrival[];
+  readonly arrivals: ArrivalWindow;
 }
 
 export const arrivalProcessMachine = setup({
@@ -66,7 +66,11 @@ export const arrivalProcessMachine = setup({
   },
 }).createMachine({
   id: 'arrivalProcess',
-  context: ({ input }) => ({ ...input, nextStep: 0, window: [] }),
+  context: ({ input }) => ({
+    ...input,
+    nextStep: 0,
+    window: new ArrivalWindow(0, false, 0),
+  }),
   initial: 'emitting',
   states: {
     emitting: {

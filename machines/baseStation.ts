@@ -77,7 +77,9 @@ export const baseStationMachine = setup({
     requestGuidance: sendTo(
       ({ system, context }) => {
         const g = context.world.config.guidance!;
-        return system.get(plannerSystemId(g.plannerOfCell[context.index]!, g.plannerRegions.length));
+        return system.get(
+          plannerSystemId(g.plannerOfCell[context.index]!, g.plannerRegions.length),
+        );
       },
       ({ context }): PlanRequestedEvent => ({
         type: 'plan.requested',

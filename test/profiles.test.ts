@@ -86,7 +86,7 @@ describe('traffic profiles', () => {
       300,
       model.stepsPerEpisode,
       model.radio,
-    );
+    ).toArray();
     const inEpisode = arrivals.map((a) => a.step % 100);
     expect(inEpisode.every((t) => t < 50)).toBe(true);
     expect(arrivals.some((a) => a.step >= 200)).toBe(true);
@@ -110,7 +110,7 @@ describe('traffic profiles', () => {
       200,
       model.stepsPerEpisode,
       model.radio,
-    );
+    ).toArray();
     const perStep = (t: number) => arrivals.filter((a) => a.step === t).length;
     expect([0, 1, 2, 3, 4, 100, 102].map(perStep)).toEqual([5, 0, 1, 3, 0, 5, 1]);
     expect(urban.meanRatePerStep).toBeCloseTo(9 / 100);

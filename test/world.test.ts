@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTION_COUNT, epsilonAt, MAINTAIN, stateCount } from '../src/agents/qlearning.js';
 import { Rng } from '../src/engine/rng.js';
-import { generateArrivals } from '../src/model/arrivals.js';
+import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import { countPoor } from '../src/model/cell.js';
 import {
   advanceWorldTo,
@@ -293,14 +293,10 @@ describe('episodes', () => {
     beginEpisode(sim.world, 'training', 1);
     stepWorld(sim.world);
     const start = sim.world.step - 1;
-    const late = {
-      step: start,
-      signalDbm: -60,
-      snrDb: 20,
-      holdingSteps: 5,
-      neighbourSignalDbm: [-60],
-    };
-    enqueueArrivals(sim.world, 0, [late]);
+    const late = new ArrivalWindow(1, false);
+    late.add(start, -60, 20, 5);
+    late.neighbourSignalDbm[0] = -60;
+    enqueueArrivals(sim.world, 0, late);
     expect(() => stepWorld(sim.world)).toThrow(
       `internal error: an arrival of source '${config.sources[0]!.id}' for step ${start} reached the world at step ${start + 1}`,
     );

@@ -27,6 +27,132 @@ export interface Arrival {
   readonly y?: number;
 }
 
+/**
+ * A window of arrivals as parallel typed arrays (struct of arrays): a large network queues
+ * hundreds of thousands of arrivals at a time, and as objects they would cost the garbage
+ * collector and the cache far more than the model's own work.
+ */
+export class ArrivalWindow {
+  length = 0;
+  step: Int32Array;
+  signalDbm: Float64Array;
+  snrDb: Float64Array;
+  holdingSteps: Int32Array;
+  /** Neighbour `k` of arrival `a` at `a·neighbours + k`. */
+  neighbourSignalDbm: Float64Array;
+  /** 'sinr' only: positions, km. */
+  x: Float64Array | null;
+  y: Float64Array | null;
+
+  constructor(
+    /** Neighbours of the arrivals' cell. */
+    readonly neighbours: number,
+    positions: boolean,
+    capacity = 8,
+  ) {
+    this.step = new Int32Array(capacity);
+    this.signalDbm = new Float64Array(capacity);
+    this.snrDb = new Float64Array(capacity);
+    this.holdingSteps = new Int32Array(capacity);
+    this.neighbourSignalDbm = new Float64Array(capacity * neighbours);
+    this.x = positions ? new Float64Array(capacity) : null;
+    this.y = positions ? new Float64Array(capacity) : null;
+  }
+
+  /** Appends an arrival (its neighbour signals are written by the caller); returns its index. */
+  add(step: number, signalDbm: number, snrDb: number, holdingSteps: number): number {
+    if (this.length === this.step.length) this.grow();
+    const i = this.length++;
+    this.step[i] = step;
+    this.signalDbm[i] = signalDbm;
+    this.snrDb[i] = snrDb;
+    this.holdingSteps[i] = holdingSteps;
+    return i;
+  }
+
+  /** Arrival `i` as an object (for tests and the odd single user). */
+  at(i: number): Arrival {
+    const k = this.neighbours;
+    return {
+      step: this.step[i]!,
+      signalDbm: this.signalDbm[i]!,
+      snrDb: this.snrDb[i]!,
+      holdingSteps: this.holdingSteps[i]!,
+      neighbourSignalDbm: Array.from(this.neighbourSignalDbm.subarray(i * k, i * k + k)),
+      ...(this.x ? { x: this.x[i]!, y: this.y![i]! } : {}),
+    };
+  }
+
+  /** Every arrival as an object. */
+  toArray(): Arrival[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  }
+
+  /** Inspection and logs see a summary, not the arrays. */
+  toJSON(): { arrivals: number; fromStep: number | null; toStep: number | null } {
+    return {
+      arrivals: this.length,
+      fromStep: this.length > 0 ? this.step[0]! : null,
+      toStep: this.length > 0 ? this.step[this.length - 1]! : null,
+    };
+  }
+
+  private grow(): void {
+    const n = Math.max(8, this.step.length * 2);
+    const widen = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(size);
+      b.set(a);
+      return b;
+    };
+    this.step = widen(this.step, n);
+    this.signalDbm = widen(this.signalDbm, n);
+    this.snrDb = widen(this.snrDb, n);
+    this.holdingSteps = widen(this.holdingSteps, n);
+    this.neighbourSignalDbm = widen(this.neighbourSignalDbm, n * this.neighbours);
+    if (this.x) this.x = widen(this.x, n);
+    if (this.y) this.y = widen(this.y!, n);
+  }
+}
+
+/** Draws one new user of `cell` at `step` into `into`, in a fixed order from `rng`. */
+export function drawUserInto(
+  into: ArrivalWindow,
+  rng: Rng,
+  cell: CellConfig,
+  cells: readonly CellConfig[],
+  step: number,
+  meanHoldingSteps: number,
+  radio: Radio,
+): void {
+  const nbs = cell.neighbours;
+  const base = into.length * nbs.length;
+  if (radio.model === 'sinr') {
+    const r = cell.userRadiusKm * Math.sqrt(rng.next());
+    const angle = 2 * Math.PI * rng.next();
+    const x = cell.x + r * Math.cos(angle);
+    const y = cell.y + r * Math.sin(angle);
+    const signalDbm = cell.powerMin + linkGainDb(radio.sinr, cell, x, y, rng);
+    // The SNR is unused: SINR is computed from the neighbours' power at each step.
+    const i = into.add(step, signalDbm, signalDbm, holding(rng, meanHoldingSteps));
+    into.x![i] = x;
+    into.y![i] = y;
+    for (let k = 0; k < nbs.length; k++) {
+      const nb = cells[nbs[k]!]!;
+      into.neighbourSignalDbm[base + k] = nb.powerMin + linkGainDb(radio.sinr, nb, x, y, rng);
+    }
+    return;
+  }
+  const signalDbm = rng.uniform(cell.signalMin, cell.signalMax);
+  const snrDb = rng.uniform(cell.snrMin, cell.snrMax);
+  into.add(step, signalDbm, snrDb, holding(rng, meanHoldingSteps));
+  for (let k = 0; k < nbs.length; k++) {
+    const nb = cells[nbs[k]!]!;
+    into.neighbourSignalDbm[base + k] = rng.uniform(nb.signalMin, nb.signalMax);
+  }
+}
+
+const holding = (rng: Rng, mean: number): number => Math.max(1, Math.ceil(rng.exponential(mean)));
+
 /** One new user of `cell` at `step`, drawn in a fixed order from `rng`. */
 export function drawUser(
   rng: Rng,
@@ -36,33 +162,9 @@ export function drawUser(
   meanHoldingSteps: number,
   radio: Radio,
 ): Arrival {
-  if (radio.model === 'sinr') {
-    const r = cell.userRadiusKm * Math.sqrt(rng.next());
-    const angle = 2 * Math.PI * rng.next();
-    const x = cell.x + r * Math.cos(angle);
-    const y = cell.y + r * Math.sin(angle);
-    const signalDbm = cell.powerMin + linkGainDb(radio.sinr, cell, x, y, rng);
-    return {
-      step,
-      signalDbm,
-      snrDb: signalDbm, // unused: SINR is computed from the neighbours' power at each step
-      holdingSteps: Math.max(1, Math.ceil(rng.exponential(meanHoldingSteps))),
-      neighbourSignalDbm: cell.neighbours.map(
-        (j) => cells[j]!.powerMin + linkGainDb(radio.sinr, cells[j]!, x, y, rng),
-      ),
-      x,
-      y,
-    };
-  }
-  return {
-    step,
-    signalDbm: rng.uniform(cell.signalMin, cell.signalMax),
-    snrDb: rng.uniform(cell.snrMin, cell.snrMax),
-    holdingSteps: Math.max(1, Math.ceil(rng.exponential(meanHoldingSteps))),
-    neighbourSignalDbm: cell.neighbours.map((j) =>
-      rng.uniform(cells[j]!.signalMin, cells[j]!.signalMax),
-    ),
-  };
+  const one = new ArrivalWindow(cell.neighbours.length, radio.model === 'sinr', 1);
+  drawUserInto(one, rng, cell, cells, step, meanHoldingSteps, radio);
+  return one.at(0);
 }
 
 /**
@@ -77,10 +179,11 @@ export function generateArrivals(
   toStep: number,
   episodeSteps: number,
   radio: Radio,
-): Arrival[] {
+): ArrivalWindow {
   const cell = cells[source.cellIndex]!;
-  const out: Arrival[] = [];
   const { multipliers, trace } = source;
+  const capacity = Math.ceil(Math.max(1, (toStep - fromStep) * source.ratePerStep * 1.2)) + 4;
+  const out = new ArrivalWindow(cell.neighbours.length, radio.model === 'sinr', capacity);
   for (let step = fromStep; step < toStep; step++) {
     // Episodes follow one another on the global step axis: the profile restarts with each.
     const t = step % episodeSteps;
@@ -88,7 +191,7 @@ export function generateArrivals(
       ? (trace[t] ?? 0)
       : rng.poisson(multipliers ? source.ratePerStep * multipliers[t]! : source.ratePerStep);
     for (let k = 0; k < n; k++) {
-      out.push(drawUser(rng, cell, cells, step, source.meanHoldingSteps, radio));
+      drawUserInto(out, rng, cell, cells, step, source.meanHoldingSteps, radio);
     }
   }
   return out;

@@ -16,7 +16,7 @@
  */
 import type { Rng } from '../engine/rng.js';
 import type { CellConfig, ModelConfig } from '../scenario/resolve.js';
-import type { Arrival } from './arrivals.js';
+import type { Arrival, ArrivalWindow } from './arrivals.js';
 
 export interface User {
   /** Signal = serving power + gain (dB). */
@@ -176,23 +176,77 @@ export function admit(
   cells: readonly CellState[],
   radio: Radio,
 ): AdmitResult {
+  const { step, signalDbm, snrDb, holdingSteps, neighbourSignalDbm, x, y } = arrival;
+  return admitUser(
+    cell,
+    cells,
+    radio,
+    step,
+    signalDbm,
+    snrDb,
+    holdingSteps,
+    neighbourSignalDbm,
+    0,
+    x,
+    y,
+  );
+}
+
+/** `admit` for arrival `i` of a window (no object per arrival). */
+export function admitFrom(
+  cell: CellState,
+  w: ArrivalWindow,
+  i: number,
+  cells: readonly CellState[],
+  radio: Radio,
+): AdmitResult {
+  return admitUser(
+    cell,
+    cells,
+    radio,
+    w.step[i]!,
+    w.signalDbm[i]!,
+    w.snrDb[i]!,
+    w.holdingSteps[i]!,
+    w.neighbourSignalDbm,
+    i * w.neighbours,
+    w.x?.[i],
+    w.y?.[i],
+  );
+}
+
+function admitUser(
+  cell: CellState,
+  cells: readonly CellState[],
+  radio: Radio,
+  step: number,
+  signalDbm: number,
+  snrDb: number,
+  holdingSteps: number,
+  neighbourSignalDbm: ArrayLike<number>,
+  base: number,
+  x: number | undefined,
+  y: number | undefined,
+): AdmitResult {
   if (isFull(cell)) return 'full';
   const c = cell.config;
-  const gain = arrival.signalDbm - c.powerMin;
+  const gain = signalDbm - c.powerMin;
   if (cell.power + gain < radio.signalFloorDbm) return 'noSignal';
-  const neighbourGain = c.neighbours.map(
-    (j, k) => arrival.neighbourSignalDbm[k]! - cells[j]!.config.powerMin,
-  );
+  const nbs = c.neighbours;
+  const neighbourGain = new Array<number>(nbs.length);
+  for (let k = 0; k < nbs.length; k++) {
+    neighbourGain[k] = neighbourSignalDbm[base + k]! - cells[nbs[k]!]!.config.powerMin;
+  }
   const user: User = {
     gain,
-    snrOffset: arrival.snrDb - arrival.signalDbm,
-    departStep: arrival.step + arrival.holdingSteps,
+    snrOffset: snrDb - signalDbm,
+    departStep: step + holdingSteps,
     neighbourGain,
   };
   if (radio.model === 'sinr') {
     user.neighbourLin = neighbourGain.map(dbToLinear);
-    user.x = arrival.x;
-    user.y = arrival.y;
+    user.x = x;
+    user.y = y;
   }
   cell.users.push(user);
   return 'admitted';

@@ -6,6 +6,9 @@
  *   2. power changes apply, then handoff requests are resolved against the neighbours;
  *   3. calls end, arriving users are admitted or refused, channels drift (floor drops);
  *   4. each agent gets its immediate reward and updates its Q-table; counters accumulate.
+ * Steps 1 and 2's power change share one pass over the cells, as do 3 and 4 (each reads only its
+ * own cell and its neighbours' power, final by then), so a step walks the cells' data three times
+ * instead of five: that is what keeps large networks in cache.
  * A step in which any request went unserved (refused arrival, dropped handoff, floor drop) is a
  * system failure.
  *
@@ -29,9 +32,9 @@ import {
 } from '../agents/qlearning.js';
 import type { Rng } from '../engine/rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import { type Arrival, drawUser } from './arrivals.js';
+import { ArrivalWindow, drawUserInto } from './arrivals.js';
 import {
-  admit,
+  admitFrom,
   type CellState,
   changePower,
   countPoor,
@@ -107,9 +110,22 @@ export interface EpisodeCounters {
   cells: CellCounters[];
 }
 
+/** A source's pending arrivals: windows in order, and the next arrival (`w`, `i`). */
 interface ArrivalQueue {
-  items: Arrival[];
-  head: number;
+  windows: ArrivalWindow[];
+  w: number;
+  i: number;
+}
+
+/** Step of the source's next pending arrival (Infinity when none is queued). */
+function nextStep(q: ArrivalQueue): number {
+  while (q.w < q.windows.length) {
+    const win = q.windows[q.w]!;
+    if (q.i < win.length) return win.step[q.i]!;
+    q.w++;
+    q.i = 0;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 export interface World {
@@ -209,7 +225,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
       channel: config.cells.map((c) => rng.fork(`channel/${c.id}`)),
       agent: config.cells.map((c) => rng.fork(`agent/${c.id}`)),
     },
-    queues: config.sources.map(() => ({ items: [], head: 0 })),
+    queues: config.sources.map(() => ({ windows: [], w: 0, i: 0 })),
     sourcesOfCell,
     lastDrops: new Int32Array(n),
     scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
@@ -254,9 +270,10 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     const load = Math.floor(rng.uniform(cfg.initialLoad.min, cfg.initialLoad.max) * c.capacity);
     const holding = meanHolding(world, i);
     cell.users = [];
+    const initial = new ArrivalWindow(c.neighbours.length, cfg.radio.model === 'sinr', load);
     for (let u = 0; u < load; u++) {
-      const arrival = drawUser(rng, c, cfg.cells, start, holding, cfg.radio);
-      admit(cell, arrival, world.cells, cfg.radio); // users below the floor simply never start
+      drawUserInto(initial, rng, c, cfg.cells, start, holding, cfg.radio);
+      admitFrom(cell, initial, u, world.cells, cfg.radio); // users below the floor never start
     }
   });
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio, world.cells);
@@ -282,17 +299,17 @@ function meanHolding(world: World, cell: number): number {
 }
 
 /** Adds a window of arrivals produced by traffic source `source`. */
-export function enqueueArrivals(world: World, source: number, arrivals: readonly Arrival[]): void {
+export function enqueueArrivals(world: World, source: number, arrivals: ArrivalWindow): void {
   const q = world.queues[source]!;
-  if (q.head > 0 && q.head >= q.items.length / 2) {
-    q.items = q.items.slice(q.head);
-    q.head = 0;
+  if (q.w > 0) {
+    q.windows = q.windows.slice(q.w); // consumed windows go
+    q.w = 0;
   }
-  for (const a of arrivals) q.items.push(a);
+  if (arrivals.length > 0) q.windows.push(arrivals);
 }
 
 function dropStale(q: ArrivalQueue, step: number): void {
-  while (q.head < q.items.length && q.items[q.head]!.step < step) q.head++;
+  while (nextStep(q) < step) q.i++;
 }
 
 /**
@@ -302,7 +319,7 @@ function dropStale(q: ArrivalQueue, step: number): void {
 function lateArrival(world: World, source: number, step: number): never {
   const q = world.queues[source]!;
   throw new Error(
-    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${q.items[q.head]!.step} reached the world at step ${step}`,
+    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${nextStep(q)} reached the world at step ${step}`,
   );
 }
 
@@ -342,25 +359,25 @@ export function stepWorld(world: World): void {
   const guidance = world.guidance;
   const nowMs = step * config.stepMs + world.offsetMs;
 
-  // 1. Observe and decide (with guidance: the trust gate between the suggestion and own choice).
+  // 1–2a. Observe, decide (with guidance: the trust gate between the suggestion and own choice),
+  // and apply the power change: an observation reads its own cell only, so one pass does both.
   for (let i = 0; i < n; i++) {
     const s = observe(world, i);
     scratch.state[i] = s;
+    let a: number;
     if (guidance) {
       const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
       const own = selectAction(agents[i]!, s, epsilon, world.rng.agent[i]!);
-      scratch.action[i] = guidedDecision(guidance, i, s, own, nowMs, counters.cells[i]!);
+      a = guidedDecision(guidance, i, s, own, nowMs, counters.cells[i]!);
     } else {
-      scratch.action[i] = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
+      a = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
     }
+    scratch.action[i] = a;
     scratch.drops[i] = 0;
-  }
-  // 2. Power, then handoffs (in cell order, against the neighbours' current state).
-  for (let i = 0; i < n; i++) {
-    const a = scratch.action[i]!;
     if (a === INCREASE) changePower(cells[i]!, 1);
     else if (a === DECREASE) changePower(cells[i]!, -1);
   }
+  // 2b. Handoffs, in cell order, against the neighbours' new power and current load.
   for (let i = 0; i < n; i++) {
     if (scratch.action[i] !== HANDOFF) continue;
     const c = counters.cells[i]!;
@@ -373,16 +390,20 @@ export function stepWorld(world: World): void {
       scratch.drops[i]!++;
     }
   }
-  // 3. Departures, arrivals, drift.
+  // 3–4. Per cell: departures, arrivals, drift; then reward, learning, counters. A cell's
+  // reward reads its own users and its neighbours' (final) power only, so one pass does both.
+  let failed = false;
   for (let i = 0; i < n; i++) {
     const cell = cells[i]!;
     const c = counters.cells[i]!;
     departUsers(cell, step);
     for (const s of world.sourcesOfCell[i]!) {
       const q = world.queues[s]!;
-      if (q.head < q.items.length && q.items[q.head]!.step < step) lateArrival(world, s, step);
-      while (q.head < q.items.length && q.items[q.head]!.step === step) {
-        const result = admit(cell, q.items[q.head++]!, cells, radio);
+      let due = nextStep(q);
+      if (due < step) lateArrival(world, s, step);
+      while (due === step) {
+        const result = admitFrom(cell, q.windows[q.w]!, q.i++, cells, radio);
+        due = nextStep(q);
         c.arrivals++;
         if (result === 'full') c.refusedFull++;
         else if (result === 'noSignal') c.refusedSignal++;
@@ -392,12 +413,7 @@ export function stepWorld(world: World): void {
     const lost = driftUsers(cell, radio, world.rng.channel[i]!);
     c.signalDrops += lost;
     scratch.drops[i]! += lost;
-  }
-  // 4. Rewards, learning, counters.
-  let failed = false;
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    const c = counters.cells[i]!;
+
     cell.poorUsers = countPoor(cell, radio, cells);
     const drops = scratch.drops[i]!;
     world.lastDrops[i] = drops;
