@@ -193,6 +193,8 @@ interface GridRequest {
   readonly grid: { configs: ConfigName[]; traffics: string[]; seeds: number[] };
   readonly outDir: string;
   readonly variants?: Variant[];
+  /** A sweep's `--vary` specifications, as given (recorded for `aura collect`). */
+  readonly vary?: string[];
 }
 
 /**
@@ -233,7 +235,7 @@ async function runGrid(
           outDir,
           resume: flags.resume ?? false,
           url,
-          vary: (flags as Partial<SweepFlags>).vary ?? [],
+          vary: req.vary ?? [],
           allPairs: flags.allPairs ?? false,
           detach: flags.detach ?? false,
           signal,
@@ -305,7 +307,10 @@ export async function sweepCommand(
   const variants = sweepVariants(scenario, varies);
   const grid = { configs, traffics, seeds: seedsOf(flags) };
   const outDir = flags.out ?? join('runs', `${scenario.name}-sweep`);
-  const outcome = await runGrid({ kind: 'sweep', file, scenario, grid, outDir, variants }, flags);
+  const outcome = await runGrid(
+    { kind: 'sweep', file, scenario, grid, outDir, variants, vary: flags.vary },
+    flags,
+  );
   if (!outcome) return;
   await finishSweep(
     outDir,
