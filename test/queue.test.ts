@@ -40,6 +40,24 @@ const aura = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     env: { ...process.env, ...env },
   });
 
+/** `aura` without blocking: several can run at once. */
+function auraAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 /** A process whose output is kept, with a way to wait for a line. */
 interface Proc {
   readonly child: ChildProcess;
@@ -371,15 +389,11 @@ describe.skipIf(SKIP_REDIS)('experiments on a Redis queue', () => {
     expect(await worker.exited()).toBe(0);
   }, 120_000);
 
-  it('refuses bad URLs, unreachable or wrongly authenticated Redis and secrets in a job, without printing credentials', () => {
+  it('refuses bad URLs, unreachable or wrongly authenticated Redis and secrets in a job, without printing credentials', async () => {
     const scenario = scenarioFile(dir, 6);
     const base = ['experiment', scenario, '--seeds', '1', '--out', join(dir, 'refused')];
     const cases: [string[], RegExp][] = [
       [[...base, '--queue', 'http://127.0.0.1:6379'], /--queue: unsupported scheme 'http'/],
-      [
-        [...base, '--queue', 'redis://127.0.0.1:6379/x'],
-        /--queue: the path must be a database number/,
-      ],
       [[...base, '--detach'], /--detach needs --queue/],
       [[...base, '--workers', '2', '--queue', url], /--workers sets local threads/],
       [
@@ -393,20 +407,24 @@ describe.skipIf(SKIP_REDIS)('experiments on a Redis queue', () => {
       [['worker', '--queue', `redis://127.0.0.1:${redis.port}`], /NOAUTH.*AURA_REDIS_PASSWORD/],
       [['collect', dir, '--queue', url], /holds no queued experiment \(no queue.json\)/],
     ];
-    for (const [args, message] of cases) {
-      const res = aura(args);
+    // In parallel: each is a CLI start-up and a refusal. The last sends a scenario carrying an
+    // API key's value, which is never sent.
+    const [leaky, ...results] = await Promise.all([
+      auraAsync([...base, '--set', 'description=key sk-test-5ecret-value-123', '--queue', url], {
+        EXAMPLE_API_KEY: 'sk-test-5ecret-value-123',
+      }),
+      ...cases.map(([args]) => auraAsync(args)),
+    ]);
+    for (const [k, [, message]] of cases.entries()) {
+      const res = results[k]!;
       expect(res.stderr).toMatch(message);
       expect(res.status).toBe(2);
       expect(res.stderr).not.toMatch(/hunter2|\n\s+at /);
       expect(res.stderr).not.toContain(PASSWORD);
     }
-    // A scenario carrying an API key's value is never sent.
-    const leaky = aura(
-      [...base, '--set', 'description=key sk-test-5ecret-value-123', '--queue', url],
-      { EXAMPLE_API_KEY: 'sk-test-5ecret-value-123' },
-    );
-    expect(leaky.status).toBe(2);
-    expect(leaky.stderr).toContain('the scenario contains the value of EXAMPLE_API_KEY');
+    expect(leaky!.status).toBe(2);
+    expect(leaky!.stderr).toContain('the scenario contains the value of EXAMPLE_API_KEY');
+    expect(leaky!.stderr).not.toContain('sk-test-5ecret');
     expect(existsSync(join(dir, 'refused'))).toBe(false);
   }, 60_000);
 
