@@ -69,6 +69,9 @@ export async function serveQueue(opts: QueueWorkerOptions): Promise<void> {
       });
   const run: JobRunner = opts.run ?? ((task) => pool!.run(task, { name: 'computeJob' }));
 
+  // Run times by job id, for the `finished` line: logged once BullMQ has recorded the result
+  // (a worker that lost its job's lock computes it but cannot complete it).
+  const durations = new Map<string, number>();
   const processor = async (job: Job): Promise<JobResult> => {
     const parsed = JobPayloadSchema.safeParse(job.data);
     if (!parsed.success) {
@@ -100,7 +103,7 @@ export async function serveQueue(opts: QueueWorkerOptions): Promise<void> {
         `the result would contain the value of ${leaked.join(', ')}; not stored`,
       );
     }
-    log(`finished ${what} [${job.id}] in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    durations.set(job.id ?? '', Date.now() - started);
     return result;
   };
 
@@ -127,8 +130,16 @@ export async function serveQueue(opts: QueueWorkerOptions): Promise<void> {
     if (lastError) log('Redis: connected again');
     lastError = '';
   });
+  worker.on('completed', (job) => {
+    const ms = durations.get(job.id ?? '') ?? 0;
+    durations.delete(job.id ?? '');
+    log(
+      `finished ${describeJob(job.data as JobPayload)} [${job.id}] in ${(ms / 1000).toFixed(1)}s`,
+    );
+  });
   worker.on('failed', (job, err) => {
     if (!job) return;
+    durations.delete(job.id ?? '');
     const message = scrub(err.message, url);
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     const what = JobPayloadSchema.safeParse(job.data).success
