@@ -4,21 +4,27 @@
  * agent-step. `npm run bench` prints a table; `npm run bench -- --json` prints
  * `{ "cases": [ { name, cells, engineAgentStepsPerSec, plainAgentStepsPerSec, ratio,
  * messagesPerAgentStep, ... } ] }`. `--repeats=N` sets the measured runs per case (median
- * reported, default 3); `--quick` shrinks every case twentyfold for a smoke test.
+ * reported, default 3); `--quick` shrinks every case twentyfold for a smoke test (the
+ * 10,000-cell case also runs shorter episodes then).
+ *
+ * Each case also reports user-steps/s (users served per simulated step, summed, per second),
+ * its throughput relative to the 10-cell case, and the process's peak resident memory so far
+ * (cases run in ascending size, so it is the largest case's peak). The `guided` rows measure the
+ * engine with the planner actors and the simulated LLM, including regional planners at scale.
  */
 import { parseArgs } from 'node:util';
 import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
-import { type RunOutcome, totalAgentSteps } from '../src/engine/run.js';
-import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
+import { type RunOptions, type RunOutcome, totalAgentSteps } from '../src/engine/run.js';
+import { type ConfigName, type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { lineScenario, paperScenario } from './scenarios.js';
 
 interface Case {
   readonly name: string;
   readonly scenario: Scenario;
-  /** Episodes per measured run (training + test), sized for a similar number of agent-steps. */
-  readonly episodes: number;
+  /** Agent-steps per measured run (episodes are sized to reach it; at least two). */
+  readonly agentSteps: number;
 }
 
 function options(): { asJson: boolean; repeats: number; shrink: number } {
@@ -44,18 +50,39 @@ function options(): { asJson: boolean; repeats: number; shrink: number } {
 }
 const { asJson, repeats, shrink } = options();
 
-function withEpisodes(s: Scenario, episodes: number): Scenario {
-  return { ...s, episodes: { training: Math.max(0, episodes - 1), test: 1 } };
+/** The case's scenario with enough episodes (of `steps` steps) for about `agentSteps`. */
+function sized(s: Scenario, agentSteps: number, steps = s.time.stepsPerEpisode): Scenario {
+  const cells = s.layout?.hex
+    ? 1 + 3 * s.layout.hex.rings * (s.layout.hex.rings + 1)
+    : s.cells.length;
+  const episodes = Math.max(2, Math.round(agentSteps / (cells * steps)));
+  return {
+    ...s,
+    time: { ...s.time, stepsPerEpisode: steps },
+    episodes: { training: episodes - 1, test: 1 },
+  };
+}
+
+/** Users in the network summed over every simulated step (both phases). */
+function userSteps(o: RunOutcome): number {
+  let sum = 0;
+  for (const c of o.trainingTotals.cells) sum += c.usersSum;
+  for (const c of o.world.testTotals.cells) sum += c.usersSum;
+  return sum;
 }
 
 async function measure(
   model: ModelConfig,
-  run: (m: ModelConfig, o: { seed: number }) => RunOutcome | Promise<RunOutcome>,
+  run: (m: ModelConfig, o: RunOptions) => RunOutcome | Promise<RunOutcome>,
 ) {
   const t0 = process.hrtime.bigint();
-  const outcome = await run(model, { seed: 1 });
+  const outcome = await run(model, { seed: 1, keepEpisodes: false });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { rate: totalAgentSteps(model) / seconds, outcome };
+  return {
+    rate: totalAgentSteps(model) / seconds,
+    userRate: userSteps(outcome) / seconds,
+    outcome,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -65,33 +92,36 @@ const median = (xs: number[]): number => {
 };
 
 const paper = paperScenario();
+const unit = 400_000 / shrink;
 const cases: Case[] = [
-  { name: 'paper (2 cells, normal traffic)', scenario: paper, episodes: 2000 },
-  { name: 'line-10', scenario: lineScenario(10, paper), episodes: 400 },
-  { name: 'line-100', scenario: lineScenario(100, paper), episodes: 40 },
-  { name: 'line-1000', scenario: lineScenario(1000, paper), episodes: 10 },
+  { name: 'paper (2 cells, normal traffic)', scenario: paper, agentSteps: unit },
+  { name: 'line-10', scenario: lineScenario(10, paper), agentSteps: unit },
+  { name: 'line-100', scenario: lineScenario(100, paper), agentSteps: unit },
+  { name: 'line-1000', scenario: lineScenario(1000, paper), agentSteps: 2.5 * unit },
+  { name: 'line-10000', scenario: lineScenario(10_000, paper), agentSteps: 5 * unit },
 ];
 
-const results = [];
+const results: Record<string, number | string>[] = [];
 for (const c of cases) {
-  const episodes = Math.max(2, Math.round(c.episodes / shrink));
-  const model = resolveModel(withEpisodes(c.scenario, episodes), 'normal');
-  const warm = resolveModel(
-    withEpisodes(c.scenario, Math.max(2, Math.round(episodes / 10))),
-    'normal',
-  );
+  // At 10,000 cells two whole episodes are 2M agent-steps: the quick form shortens the episodes.
+  const steps = shrink > 1 && c.scenario.cells.length >= 10_000 ? 10 : undefined;
+  const model = resolveModel(sized(c.scenario, c.agentSteps, steps), 'normal');
+  const warm = resolveModel(sized(c.scenario, c.agentSteps / 10, steps), 'normal');
   await measure(warm, runActors);
   await measure(warm, runPlainLoop);
   const engine: number[] = [];
   const plain: number[] = [];
+  const users: number[] = [];
   let messages = 0;
   for (let r = 0; r < repeats; r++) {
     const e = await measure(model, runActors);
     engine.push(e.rate);
+    users.push(e.userRate);
     messages = e.outcome.messages;
     plain.push((await measure(model, runPlainLoop)).rate);
   }
   const agentSteps = totalAgentSteps(model);
+  const base = results.find((r) => r.cells === 10)?.engineAgentStepsPerSec as number | undefined;
   const row = {
     name: c.name,
     cells: model.cells.length,
@@ -99,27 +129,55 @@ for (const c of cases) {
     plainAgentStepsPerSec: Math.round(median(plain)),
     ratio: Number((median(engine) / median(plain)).toFixed(3)),
     messagesPerAgentStep: Number((messages / agentSteps).toFixed(5)),
+    engineUserStepsPerSec: Math.round(median(users)),
+    /** Engine agent-steps/s relative to the 10-cell case (null for the cases before it). */
+    vs10Cells: base ? Number((median(engine) / base).toFixed(3)) : null,
     agentStepsPerRun: agentSteps,
     repeats,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  results.push(row);
+  results.push(row as unknown as Record<string, number | string>);
   if (!asJson) {
     process.stderr.write(
-      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(10)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(10)}/s  ratio ${row.ratio.toFixed(3)}  msgs/agent-step ${row.messagesPerAgentStep}\n`,
+      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(8)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(8)}/s  ratio ${row.ratio.toFixed(3)}  vs 10 cells ${row.vs10Cells ?? '  –  '}  msgs/agent-step ${row.messagesPerAgentStep}  user-steps ${row.engineUserStepsPerSec}/s  peak RSS ${row.peakRssMiB} MiB\n`,
     );
   }
 }
-// The LLM-guided configurations on the paper scenario: the engine's own cost with the planner
-// (and controller) actors and the simulated LLM. No plain-loop baseline exists for them.
+// The LLM-guided configurations: the engine's own cost with the planner (and controller) actors
+// and the simulated LLM, on the paper scenario and, with regional planners, on 100 and 1,000
+// cells. No plain-loop baseline exists for them.
+const guidedCases = [
+  { name: 'paper guided', scenario: paper, config: 'guided' as ConfigName, agentSteps: unit / 4 },
+  { name: 'paper aura', scenario: paper, config: 'aura' as ConfigName, agentSteps: unit / 4 },
+  ...[100, 1000].map((n) => {
+    const line = lineScenario(n, paper);
+    return {
+      name: `line-${n} guided, regional planners`,
+      scenario: {
+        ...line,
+        guidance: {
+          ...line.guidance,
+          // One prompt per region and request round; the rate budget is lifted so that the
+          // figure shows batching, not the paper's 50 requests a minute.
+          planner: {
+            ...line.guidance.planner,
+            scope: 'region' as const,
+            regionCells: 64,
+            maxBatchSize: 64,
+            requestsPerMinute: 1e5,
+            tokensPerMinute: 1e9,
+          },
+        },
+      },
+      config: 'guided' as ConfigName,
+      agentSteps: unit / 2,
+    };
+  }),
+];
 const guided = [];
-for (const config of ['guided', 'aura'] as const) {
-  const episodes = Math.max(2, Math.round(500 / shrink));
-  const model = resolveModel(withEpisodes(paper, episodes), 'normal', config);
-  await measure(
-    resolveModel(withEpisodes(paper, Math.max(2, episodes / 10)), 'normal', config),
-    runActors,
-  );
+for (const c of guidedCases) {
+  const model = resolveModel(sized(c.scenario, c.agentSteps), 'normal', c.config);
+  await measure(resolveModel(sized(c.scenario, c.agentSteps / 10), 'normal', c.config), runActors);
   const rates: number[] = [];
   let outcome: RunOutcome | undefined;
   for (let r = 0; r < repeats; r++) {
@@ -135,8 +193,10 @@ for (const config of ['guided', 'aura'] as const) {
     ledger.training.evaluations +
     ledger.test.evaluations;
   const row = {
-    name: `paper ${config}`,
-    config,
+    name: c.name,
+    config: c.config,
+    cells: model.cells.length,
+    planners: model.guidance!.plannerRegions.length,
     engineAgentStepsPerSec: Math.round(median(rates)),
     messagesPerAgentStep: Number((outcome!.messages / agentSteps).toFixed(5)),
     llmCallsPerAgentStep: Number((calls / agentSteps).toFixed(5)),
@@ -146,7 +206,7 @@ for (const config of ['guided', 'aura'] as const) {
   guided.push(row);
   if (!asJson) {
     process.stderr.write(
-      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(10)}/s  msgs/agent-step ${row.messagesPerAgentStep}  LLM calls/agent-step ${row.llmCallsPerAgentStep}\n`,
+      `${row.name.padEnd(36)} engine ${String(row.engineAgentStepsPerSec).padStart(8)}/s  msgs/agent-step ${row.messagesPerAgentStep}  LLM calls/agent-step ${row.llmCallsPerAgentStep} (${row.planners} planner${row.planners === 1 ? '' : 's'})\n`,
     );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A user arrival process (one per traffic source, spawned by the base station of its cell). Every
  * `windowSteps` steps of simulated time it draws the next window of arrivals from its own random
- * stream and sends them, as one `users.arrived` event, to that base station.
+ * stream and sends them, as one `users.arrived` event, to that base station. Once the windows
+ * cover the whole run it rests (`exhausted`).
  */
 import { assign, sendParent, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
@@ -19,6 +20,8 @@ export interface ArrivalProcessInput {
   readonly stepMs: number;
   /** Steps per episode: traffic profiles restart with every episode. */
   readonly episodeSteps: number;
+  /** Steps of the whole run: past them the process has nothing left to draw. */
+  readonly totalSteps: number;
 }
 
 export interface ArrivalProcessContext extends ArrivalProcessInput {
@@ -35,6 +38,8 @@ export interface UsersArrivedEvent {
   readonly arrivals: ArrivalWindow;
 }
 
+const NO_ARRIVALS = new ArrivalWindow(0, false, 0);
+
 export const arrivalProcessMachine = setup({
   types: {
     input: {} as ArrivalProcessInput,
@@ -47,12 +52,14 @@ export const arrivalProcessMachine = setup({
         context.source,
         context.cells,
         context.nextStep,
-        context.nextStep + context.windowSteps,
+        Math.min(context.nextStep + context.windowSteps, context.totalSteps),
         context.episodeSteps,
         context.radio,
       ),
       nextStep: context.nextStep + context.windowSteps,
     })),
+    // The world queues the window; keeping it here too would double the arrivals held in memory.
+    forgetWindow: assign({ window: NO_ARRIVALS }),
     deliverWindow: sendParent(
       ({ context }): UsersArrivedEvent => ({
         type: 'users.arrived',
@@ -60,6 +67,9 @@ export const arrivalProcessMachine = setup({
         arrivals: context.window,
       }),
     ),
+  },
+  guards: {
+    runCovered: ({ context }) => context.nextStep >= context.totalSteps,
   },
   delays: {
     window: ({ context }) => context.windowSteps * context.stepMs,
@@ -69,16 +79,20 @@ export const arrivalProcessMachine = setup({
   context: ({ input }) => ({
     ...input,
     nextStep: 0,
-    window: new ArrivalWindow(0, false, 0),
+    window: NO_ARRIVALS,
   }),
   initial: 'emitting',
   states: {
     emitting: {
-      entry: ['drawWindow', 'deliverWindow'],
-      always: 'waiting',
+      entry: ['drawWindow', 'deliverWindow', 'forgetWindow'],
+      always: [{ guard: 'runCovered', target: 'exhausted' }, { target: 'waiting' }],
     },
     waiting: {
       after: { window: 'emitting' },
     },
+    // Every step of the run has its arrivals: no timer is left pending. (XState cancels an
+    // actor's timers on stop by scanning every pending timer of the system; with one left per
+    // source, stopping 10,000 of them took quadratic time.)
+    exhausted: {},
   },
 });

@@ -65,6 +65,7 @@ export const baseStationMachine = setup({
               windowSteps: config.windowSteps,
               stepMs: config.stepMs,
               episodeSteps: config.stepsPerEpisode,
+              totalSteps: config.stepsPerEpisode * (config.trainingEpisodes + config.testEpisodes),
             },
           });
         }),

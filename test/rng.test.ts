@@ -340,3 +340,24 @@ describe('Rng distributions', () => {
     expect(sample('b1', (r) => (r.bernoulli(1) ? 1 : 0), 10_000).every((x) => x === 1)).toBe(true);
   });
 });
+
+describe('Rng against seedrandom and in batches', () => {
+  it('steps exactly as seedrandom.alea does, from the same seed', async () => {
+    const seedrandom = (await import('seedrandom')).default;
+    const ours = Rng.create(42);
+    const theirs = seedrandom.alea('seed:42');
+    for (let k = 0; k < 1000; k++) expect(ours.next()).toBe(theirs());
+  });
+
+  it('normals() gives the same deviates as normal(0, 1), odd counts and the spare included', () => {
+    const a = Rng.create(5);
+    const b = Rng.create(5);
+    const out = new Float64Array(7);
+    for (let round = 0; round < 3; round++) {
+      a.normals(out, 7);
+      const one = Array.from({ length: 7 }, () => b.normal(0, 1));
+      expect(Array.from(out)).toEqual(one);
+    }
+    expect(a.next()).toBe(b.next());
+  });
+});

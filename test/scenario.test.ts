@@ -46,6 +46,14 @@ describe('paper.yaml', () => {
     expect(paper.episodes).toEqual({ training: 200, test: 50 });
     expect(paper.initial).toEqual({ loadFraction: { min: 0, max: 0.8 } });
     expect(paper.radio).toEqual({
+      model: 'paper',
+      sinr: {
+        pathLossDb: 128.1,
+        pathLossSlopeDb: 37.6,
+        shadowingSdDb: 8,
+        noiseDbm: -97,
+        minDistanceKm: 0.035,
+      },
       signalFloorDbm: -112,
       poorSignalDbm: -100,
       poorSnrDb: 5,
@@ -526,6 +534,9 @@ describe('resolveModel', () => {
         snrMin: 0,
         snrMax: 30,
         neighbours: [1],
+        x: Number.NaN, // no position: the paper's model needs none
+        y: Number.NaN,
+        userRadiusKm: 0,
       },
       {
         id: 'urban',
@@ -541,6 +552,9 @@ describe('resolveModel', () => {
         snrMin: 0,
         snrMax: 30,
         neighbours: [0],
+        x: Number.NaN,
+        y: Number.NaN,
+        userRadiusKm: 0,
       },
     ]);
     expect(m.sources.map((s) => [s.id, s.cellIndex, s.meanHoldingSteps])).toEqual([

@@ -3,9 +3,10 @@
  * The `aura` command line. A thin adapter: parse flags, call the model, print and write results.
  * Exit codes: 0 success, 2 user error (bad file, flag or value; no stack trace), 1 internal error.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { executeRun } from '../run/execute.js';
 import { buildPlaybook } from '../run/playbook.js';
@@ -26,6 +27,15 @@ import {
   sweepCommand,
 } from './experiment.js';
 import { formatSummary } from './format.js';
+import {
+  DEFAULT_PORT,
+  DEFAULT_SPEED,
+  type InspectFlags,
+  MACHINE_FORMATS,
+  type MachineFormat,
+  parsePort,
+  parseSpeed,
+} from './inspectFlags.js';
 import { checkLlmAccess, type LlmFlags, llmFilesOf, llmOptions, llmSets } from './llm.js';
 import {
   type CollectFlags,
@@ -250,6 +260,33 @@ function gridOptions(command: Command, what: string, traffic: string): void {
   llmOptions(command);
 }
 
+/** `aura machines`: every machine's diagram, to stdout or one file per machine in --out. */
+async function machinesCommand(flags: { format: MachineFormat; out?: string }): Promise<void> {
+  // Loaded on demand, like the inspector: the layout engine is large and most commands never draw.
+  const { machineFiles } = await import('../inspect/machinesDoc.js');
+  const files = await machineFiles(flags.format);
+  if (!flags.out) {
+    if (flags.format === 'svg')
+      throw new UserError('--format svg writes one file per machine: give --out <dir>');
+    if (flags.format === 'json') {
+      const machines = files.map((f) => JSON.parse(f.text));
+      process.stdout.write(`${JSON.stringify({ machines }, null, 2)}\n`);
+    } else {
+      process.stdout.write(files.map((f) => `%% ${f.name}\n${f.text}`).join('\n'));
+    }
+    return;
+  }
+  try {
+    mkdirSync(flags.out, { recursive: true });
+    for (const f of files) writeFileSync(join(flags.out, f.name), f.text);
+  } catch (err) {
+    throw new UserError(
+      `cannot write to ${flags.out} (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  for (const f of files) process.stdout.write(`${join(flags.out, f.name)}\n`);
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -410,6 +447,73 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
+
+  const inspect = program
+    .command('inspect')
+    .description(
+      'Run one simulation paced against the wall clock and watch every actor live in a browser (play, pause, step, speed).',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option(
+      '-c, --config <name>',
+      `configuration: ${CONFIGS.join(', ')} (aura has every kind of actor)`,
+      'aura',
+    )
+    .option('-t, --traffic <level>', "traffic level (default: the scenario's default level)")
+    .option('-s, --seed <n>', 'random seed (non-negative integer)', parseSeed, 1)
+    .option('-p, --port <port>', 'port of the page (0: any free port)', parsePort, DEFAULT_PORT)
+    .option('--host <address>', 'address to listen on (only this machine by default)', '127.0.0.1')
+    .option(
+      '--speed <x>',
+      `simulated seconds per wall-clock second, or 'max' (default ${DEFAULT_SPEED})`,
+      parseSpeed,
+      DEFAULT_SPEED,
+    )
+    .option('--paused', 'start paused (then play or step from the page)')
+    .option('-o, --out <dir>', 'write the run directory here when the run finishes')
+    .option('--exit-when-done', 'stop serving the page when the run finishes')
+    .option(
+      '--stately [url]',
+      "also forward inspection events to Stately's inspector through @statelyai/inspect (default ws://localhost:8080)",
+    )
+    .option(...SET_OPTION);
+  llmOptions(inspect).action(async (file: string, flags: InspectFlags & LlmFlags) => {
+    const [config, ...more] = chooseConfigs(flags.config);
+    if (!config || more.length > 0)
+      throw new UserError('--config: inspect watches one configuration');
+    const scenario = loadScenarioFile(file, { set: [...llmSets(flags), ...flags.set] });
+    const llm = llmFilesOf(flags);
+    checkLlmAccess(scenario, config !== 'marl-only', llm);
+    const [traffic, ...others] = chooseLevels(
+      scenario,
+      flags.traffic ?? scenario.traffic.default,
+      file,
+    );
+    if (!traffic || others.length > 0)
+      throw new UserError('--traffic: inspect watches one traffic level');
+    const { inspectCommand } = await import('./inspect.js');
+    process.exitCode = await inspectCommand(
+      scenario,
+      scenarioLabel(file, flags.set),
+      config,
+      traffic,
+      flags,
+      llm,
+    );
+  });
+
+  program
+    .command('machines')
+    .description(
+      "Write every machine's statechart diagram (drawn from the machine definitions): Mermaid, JSON or SVG.",
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'diagram format')
+        .choices(MACHINE_FORMATS)
+        .default('mermaid'),
+    )
+    .option('-o, --out <dir>', 'write one file per machine here (default: stdout; needed for svg)')
+    .action((flags: { format: MachineFormat; out?: string }) => machinesCommand(flags));
 
   return program;
 }

@@ -28,6 +28,8 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
   const log = new EpisodeLog(config.cells.length, options.keepEpisodes ?? true);
   let trainedAgents = world.agents.map(copyAgent);
   let nextWindow = 0;
+  // The last window stops with the run, as the arrival processes' does.
+  const totalSteps = config.stepsPerEpisode * (config.trainingEpisodes + config.testEpisodes);
   const phases: [Phase, number][] = [
     ['training', config.trainingEpisodes],
     ['test', config.testEpisodes],
@@ -44,7 +46,7 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
               source,
               config.cells,
               nextWindow,
-              nextWindow + config.windowSteps,
+              Math.min(nextWindow + config.windowSteps, totalSteps),
               config.stepsPerEpisode,
               config.radio,
             );

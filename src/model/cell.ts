@@ -256,11 +256,18 @@ function admitUser(
 export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
   const { signalSdDb, snrSdDb } = radio.drift;
   const users = cell.users;
+  const driftGain = signalSdDb > 0;
+  const driftSnr = snrSdDb > 0 && radio.model !== 'sinr';
+  const perUser = (driftGain ? 1 : 0) + (driftSnr ? 1 : 0);
+  // Every user's deviates drawn at once, in the order the loop uses them (`normal(0, sd)` each).
+  const z = deviates(users.length * perUser);
+  rng.normals(z, users.length * perUser);
+  let k = 0;
   let dropped = 0;
   for (let i = users.length - 1; i >= 0; i--) {
     const u = users[i]!;
-    if (signalSdDb > 0) u.gain += rng.normal(0, signalSdDb);
-    if (snrSdDb > 0 && radio.model !== 'sinr') u.snrOffset += rng.normal(0, snrSdDb);
+    if (driftGain) u.gain += 0 + signalSdDb * z[k++]!;
+    if (driftSnr) u.snrOffset += 0 + snrSdDb * z[k++]!;
     if (cell.power + u.gain < radio.signalFloorDbm) {
       removeAt(users, i);
       dropped++;
@@ -343,6 +350,13 @@ function rehome(
     moved.y = user.y;
   }
   return moved;
+}
+
+let scratch = new Float64Array(256);
+/** A scratch buffer of at least `n` numbers (reused: drift is never re-entered). */
+function deviates(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  return scratch;
 }
 
 function removeAt<T>(items: T[], i: number): void {

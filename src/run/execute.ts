@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { runActors } from '../engine/actorEngine.js';
+import { type ActorRunOptions, runActors } from '../engine/actorEngine.js';
 import { type EpisodeRecord, type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
 import { Cassette, Recorder } from '../llm/cassette.js';
@@ -29,6 +29,10 @@ export interface RunRequest {
   /** An offline playbook (guided and aura): a matching entry is the agents' starting policy. */
   readonly playbookFile?: string;
   readonly onEpisode?: (record: EpisodeRecord) => void;
+  /** An inspection observer (the inspector); it must only observe. */
+  readonly inspect?: ActorRunOptions['inspect'];
+  /** Awaited before each control event (the inspector's pacing); simulated time is unaffected. */
+  readonly beforeStep?: ActorRunOptions['beforeStep'];
   /** Record model exchanges to a file, or replay them from one. */
   readonly llm?: LlmFiles;
 }
@@ -125,6 +129,8 @@ export async function executeRun(
     seed: req.seed,
     agents,
     playbookMatched: playbook?.agents != null,
+    inspect: req.inspect,
+    beforeStep: req.beforeStep,
     llmIo: llmIoOf(req),
     keepEpisodes: false, // the series is written row by row below; memory stays flat
     onEpisode: (record) => {
