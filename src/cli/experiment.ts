@@ -11,6 +11,8 @@ import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import type { Variant } from '../experiment/jobs.js';
 import { writeExperimentOutputs } from '../experiment/outputs.js';
+import { parseQueueUrl } from '../experiment/queue.js';
+import { submitToQueue } from '../experiment/queueSubmit.js';
 import { cellOf } from '../experiment/results.js';
 import { type ExperimentOutcome, type JobEvent, runExperiment } from '../experiment/run.js';
 import { parseVary, sweepVariants } from '../experiment/sweep.js';
@@ -29,6 +31,10 @@ export interface ExperimentFlags extends LlmFlags {
   resume?: boolean;
   allPairs?: boolean;
   progress: boolean;
+  /** `redis://…`: run the grid on the workers of this queue instead of locally. */
+  queue?: string;
+  /** With `--queue`: return once the jobs are queued (`aura collect` gathers them). */
+  detach?: boolean;
   /** `--set` overrides, already applied to the scenario by the loader. */
   set: string[];
 }
@@ -62,7 +68,7 @@ const duration = (ms: number) => {
  * Progress on stderr: a bar with ETA on a terminal, else a line every 10% or 10 seconds. Runs
  * reused on resume count as done but not in the rate the ETA is computed from.
  */
-function progressReporter(total: number, enabled: boolean) {
+export function progressReporter(total: number, enabled: boolean) {
   let started = Date.now();
   let failed = 0;
   let reused = 0;
@@ -119,48 +125,57 @@ function progressReporter(total: number, enabled: boolean) {
   };
 }
 
-/** Runs a grid (an experiment's or a sweep's) with progress and Ctrl-C; null if interrupted. */
-async function runGrid(
-  file: string,
-  scenario: Scenario,
+/** How a grid is described before it runs (stderr). */
+function announce(
   grid: { configs: ConfigName[]; traffics: string[]; seeds: number[] },
-  flags: ExperimentFlags,
+  settings: number | null,
+  total: number,
+  where: string,
   outDir: string,
-  variants?: Variant[],
-): Promise<ExperimentOutcome | null> {
-  const workers = flags.workers ?? Math.max(1, availableParallelism());
-  const settings = variants?.length ?? 1;
-  const total = settings * grid.configs.length * grid.traffics.length * grid.seeds.length;
-  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+): void {
   process.stderr.write(
-    `${variants ? `sweep: ${n(settings, 'setting')} × ` : 'experiment: '}${n(grid.configs.length, 'configuration')} × ${n(grid.traffics.length, 'traffic level')} × ${n(grid.seeds.length, 'seed')} = ${n(total, 'run')} on ${n(Math.min(workers, total), 'worker')} → ${outDir}\n`,
+    `${settings !== null ? `sweep: ${n(settings, 'setting')} × ` : 'experiment: '}${n(grid.configs.length, 'configuration')} × ${n(grid.traffics.length, 'traffic level')} × ${n(grid.seeds.length, 'seed')} = ${n(total, 'run')} ${where} → ${outDir}\n`,
   );
-  const progress = progressReporter(total, flags.progress);
+}
+
+const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+
+/**
+ * Runs `work` with a progress reporter and Ctrl-C wired to an abort signal; the reporter is
+ * stopped and the handler removed whatever happens.
+ */
+export async function withProgress<T>(
+  total: number,
+  enabled: boolean,
+  work: (
+    signal: AbortSignal,
+    onJob: (e: JobEvent) => void,
+    onNotice: (message: string) => void,
+  ) => Promise<T>,
+): Promise<T> {
+  const progress = progressReporter(total, enabled);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
-  let outcome: ExperimentOutcome;
   try {
-    outcome = await runExperiment({
-      scenario,
-      variants,
-      scenarioFile: file,
-      grid,
-      outDir,
-      workers,
-      resume: flags.resume ?? false,
-      llm: llmFilesOf(flags),
-      signal: abort.signal,
-      onJob: progress.onJob,
-      onNotice: (message) => process.stderr.write(`note: ${message}\n`),
-    });
+    return await work(abort.signal, progress.onJob, (message) =>
+      process.stderr.write(`note: ${message}\n`),
+    );
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** Reports an interrupted or resumed grid; null if it was interrupted. */
+export function settled(
+  outcome: ExperimentOutcome,
+  outDir: string,
+  resumeHint: string,
+): ExperimentOutcome | null {
   if (outcome.interrupted) {
     process.stderr.write(
-      `interrupted: ${outcome.summaries.length} of ${total} runs finished and kept in ${outDir}; run the same command with --resume to finish\n`,
+      `interrupted: ${outcome.summaries.length} of ${outcome.jobs.length} runs finished and kept in ${outDir}; ${resumeHint}\n`,
     );
     process.exitCode = 130;
     return null;
@@ -171,6 +186,95 @@ async function runGrid(
   return outcome;
 }
 
+interface GridRequest {
+  readonly kind: 'experiment' | 'sweep';
+  readonly file: string;
+  readonly scenario: Scenario;
+  readonly grid: { configs: ConfigName[]; traffics: string[]; seeds: number[] };
+  readonly outDir: string;
+  readonly variants?: Variant[];
+  /** A sweep's `--vary` specifications, as given (recorded for `aura collect`). */
+  readonly vary?: string[];
+}
+
+/**
+ * Runs a grid (an experiment's or a sweep's) with progress and Ctrl-C, locally or on a queue;
+ * null if interrupted or detached.
+ */
+async function runGrid(
+  req: GridRequest,
+  flags: ExperimentFlags,
+): Promise<ExperimentOutcome | null> {
+  const { file, scenario, grid, outDir, variants } = req;
+  const settings = variants ? variants.length : null;
+  const total = (settings ?? 1) * grid.configs.length * grid.traffics.length * grid.seeds.length;
+  if (flags.detach && !flags.queue) throw new UserError('--detach needs --queue <url>');
+  if (flags.queue) {
+    if (flags.workers !== undefined) {
+      throw new UserError(
+        '--workers sets local threads; with --queue the jobs run on `aura worker` processes (each with --concurrency)',
+      );
+    }
+    if (flags.record || flags.replay) {
+      throw new UserError(
+        '--record and --replay use files on this machine: they cannot be used with --queue (the runs happen on the workers)',
+      );
+    }
+    const url = parseQueueUrl(flags.queue);
+    announce(grid, settings, total, `on queue ${url.display}`, outDir);
+    const submitted = await withProgress(
+      flags.detach ? 0 : total,
+      flags.progress && !flags.detach,
+      (signal, onJob, onNotice) =>
+        submitToQueue({
+          kind: req.kind,
+          scenario,
+          variants,
+          scenarioFile: file,
+          grid,
+          outDir,
+          resume: flags.resume ?? false,
+          url,
+          vary: req.vary ?? [],
+          allPairs: flags.allPairs ?? false,
+          detach: flags.detach ?? false,
+          signal,
+          onJob,
+          onNotice,
+        }),
+    );
+    if (submitted.detached) {
+      process.stdout.write(
+        `submitted: ${submitted.queued} of ${submitted.total} runs on the queue; when the workers are done, gather them with:\n  aura collect ${outDir} --queue ${url.display}\n`,
+      );
+      return null;
+    }
+    return settled(
+      submitted.outcome,
+      outDir,
+      `the jobs stay queued and the workers go on: gather them with aura collect ${outDir} --queue ${url.display}`,
+    );
+  }
+  const workers = flags.workers ?? Math.max(1, availableParallelism());
+  announce(grid, settings, total, `on ${n(Math.min(workers, total), 'worker')}`, outDir);
+  const outcome = await withProgress(total, flags.progress, (signal, onJob, onNotice) =>
+    runExperiment({
+      scenario,
+      variants,
+      scenarioFile: file,
+      grid,
+      outDir,
+      workers,
+      resume: flags.resume ?? false,
+      llm: llmFilesOf(flags),
+      signal,
+      onJob,
+      onNotice,
+    }),
+  );
+  return settled(outcome, outDir, 'run the same command with --resume to finish');
+}
+
 function seedsOf(flags: ExperimentFlags): number[] {
   if (flags.seeds !== undefined && flags.seedList !== undefined) {
     throw new UserError('--seeds and --seed-list both choose the seeds: give one');
@@ -178,7 +282,7 @@ function seedsOf(flags: ExperimentFlags): number[] {
   return flags.seedList ?? Array.from({ length: flags.seeds ?? 10 }, (_, i) => i + 1);
 }
 
-function failuresError(outcome: ExperimentOutcome, outDir: string): UserError {
+export function failuresError(outcome: ExperimentOutcome, outDir: string): UserError {
   const total = outcome.jobs.length;
   return new UserError(
     `${outcome.failures.length} of ${total} runs failed (listed in ${join(outDir, 'failures.jsonl')} and the report):\n${outcome.failures
@@ -203,15 +307,29 @@ export async function sweepCommand(
   const variants = sweepVariants(scenario, varies);
   const grid = { configs, traffics, seeds: seedsOf(flags) };
   const outDir = flags.out ?? join('runs', `${scenario.name}-sweep`);
-  const outcome = await runGrid(file, scenario, grid, flags, outDir, variants);
+  const outcome = await runGrid(
+    { kind: 'sweep', file, scenario, grid, outDir, variants, vary: flags.vary },
+    flags,
+  );
   if (!outcome) return;
-  const report = await writeSweepOutputs(
+  await finishSweep(
     outDir,
     file,
     grid,
     varies.map((v) => v.path),
     outcome,
   );
+}
+
+/** A sweep's outputs from its outcome, the paths on stdout; throws if some runs failed. */
+export async function finishSweep(
+  outDir: string,
+  file: string,
+  grid: { configs: readonly string[]; traffics: readonly string[]; seeds: readonly number[] },
+  paths: string[],
+  outcome: ExperimentOutcome,
+): Promise<void> {
+  const report = await writeSweepOutputs(outDir, file, grid, paths, outcome);
   process.stdout.write(`sweep: ${join(outDir, 'sweep.csv')}\nreport: ${report}\n`);
   if (outcome.failures.length > 0) throw failuresError(outcome, outDir);
 }
@@ -225,15 +343,27 @@ export async function experimentCommand(
 ): Promise<void> {
   const grid = { configs, traffics, seeds: seedsOf(flags) };
   const outDir = flags.out ?? join('runs', `${scenario.name}-experiment`);
-  const outcome = await runGrid(file, scenario, grid, flags, outDir);
+  const outcome = await runGrid({ kind: 'experiment', file, scenario, grid, outDir }, flags);
   if (!outcome) return;
+  await finishExperiment(outDir, file, scenario.name, grid, outcome, flags.allPairs ?? false);
+}
+
+/** An experiment's outputs from its outcome, the headline table on stdout; throws if runs failed. */
+export async function finishExperiment(
+  outDir: string,
+  file: string,
+  scenarioName: string,
+  grid: { configs: readonly string[]; traffics: readonly string[]; seeds: readonly number[] },
+  outcome: ExperimentOutcome,
+  allPairs: boolean,
+): Promise<void> {
   const { analysis, reportFile } = await writeExperimentOutputs(
     outDir,
     file,
-    scenario.name,
+    scenarioName,
     grid,
     outcome,
-    { allPairs: flags.allPairs },
+    { allPairs },
   );
   // The headline table: median dropped requests per agent, LLM usage, system failures.
   const lines: string[] = [];

@@ -37,6 +37,13 @@ import {
   parseSpeed,
 } from './inspectFlags.js';
 import { checkLlmAccess, type LlmFlags, llmFilesOf, llmOptions, llmSets } from './llm.js';
+import {
+  type CollectFlags,
+  collectCommand,
+  queueStatusCommand,
+  type WorkerFlags,
+  workerCommand,
+} from './queue.js';
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -244,6 +251,11 @@ function gridOptions(command: Command, what: string, traffic: string): void {
     .option('-w, --workers <n>', 'worker threads (default: one per CPU)', parsePositive)
     .option('-o, --out <dir>', `${what} directory (default runs/<scenario>-${what})`)
     .option('--resume', `finish an interrupted ${what} in --out: skip the runs already done`)
+    .option(
+      '--queue <url>',
+      'run the jobs on `aura worker` processes through Redis at redis://[USER:PASSWORD@]HOST[:PORT][/DB] instead of locally',
+    )
+    .option('--detach', 'with --queue: return once the jobs are queued (gather with aura collect)')
     .option('--no-progress', 'no progress output')
     .option(...SET_OPTION);
   llmOptions(command);
@@ -335,11 +347,14 @@ export function buildProgram(): Command {
     const set = [...llmSets(flags), ...flags.set];
     const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    checkLlmAccess(
-      scenario,
-      configs.some((c) => c !== 'marl-only'),
-      llmFilesOf(flags),
-    );
+    // On a queue the runs need the keys on the workers, not here.
+    if (!flags.queue) {
+      checkLlmAccess(
+        scenario,
+        configs.some((c) => c !== 'marl-only'),
+        llmFilesOf(flags),
+      );
+    }
     await experimentCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
 
@@ -361,13 +376,50 @@ export function buildProgram(): Command {
     const set = [...llmSets(flags), ...flags.set];
     const scenario = loadScenarioFile(file, { set });
     const traffics = chooseLevels(scenario, flags.traffic, file);
-    checkLlmAccess(
-      scenario,
-      configs.some((c) => c !== 'marl-only'),
-      llmFilesOf(flags),
-    );
+    // On a queue the runs need the keys on the workers, not here.
+    if (!flags.queue) {
+      checkLlmAccess(
+        scenario,
+        configs.some((c) => c !== 'marl-only'),
+        llmFilesOf(flags),
+      );
+    }
     await sweepCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
   });
+
+  program
+    .command('worker')
+    .description(
+      'Run experiment jobs from a Redis queue (submitted with --queue) until stopped; start one on each machine.',
+    )
+    .requiredOption('--queue <url>', 'Redis: redis://[USER:PASSWORD@]HOST[:PORT][/DB]')
+    .option('--concurrency <n>', 'jobs run at once (default: one per CPU)', parsePositive)
+    .option(
+      '--stall-seconds <n>',
+      'a job whose worker stops renewing its lock this long is handed to another worker',
+      parsePositive,
+      30,
+    )
+    .action((flags: WorkerFlags) => workerCommand(flags));
+
+  program
+    .command('collect')
+    .description(
+      'Wait for the jobs of an experiment or sweep submitted with --queue (e.g. with --detach), gather their results and write its outputs.',
+    )
+    .argument('<dir>', 'the experiment (or sweep) directory given to --out when submitting')
+    .requiredOption('--queue <url>', 'Redis: redis://[USER:PASSWORD@]HOST[:PORT][/DB]')
+    .option('--no-progress', 'no progress output')
+    .action((dir: string, flags: CollectFlags) => collectCommand(dir, flags));
+
+  program
+    .command('queue-status')
+    .description(
+      'Show the queues on a Redis: jobs waiting, running, finished and failed (with why), and the workers serving them.',
+    )
+    .requiredOption('--queue <url>', 'Redis: redis://[USER:PASSWORD@]HOST[:PORT][/DB]')
+    .option('--json', 'print the status as JSON')
+    .action((flags: { queue: string; json?: boolean }) => queueStatusCommand(flags));
 
   program
     .command('playbook')

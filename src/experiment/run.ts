@@ -83,8 +83,14 @@ interface Manifest {
   readonly version: string;
 }
 
+/** What `prepareOutDir` and `planGrid` need of an experiment's options. */
+export type GridOptions = Pick<
+  ExperimentOptions,
+  'scenario' | 'variants' | 'scenarioFile' | 'grid' | 'outDir' | 'resume' | 'onJob' | 'onNotice'
+>;
+
 /** Checks (or creates) `experiment.json`: a resumed experiment must run the same scenario. */
-function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): string[] {
+export function prepareOutDir(opts: GridOptions, variants: readonly Variant[]): string[] {
   const notices: string[] = [];
   const file = join(opts.outDir, 'experiment.json');
   const hash = scenarioHash(variants.map((v) => v.scenario));
@@ -131,16 +137,30 @@ function prepareOutDir(opts: ExperimentOptions, variants: readonly Variant[]): s
   return notices;
 }
 
-export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
+/** An experiment's jobs, split into those finished on disk (resume) and those still to run. */
+export interface GridPlan {
+  readonly jobs: Job[];
+  readonly variants: readonly Variant[];
+  /** Per variant: what made its runs (scenario contents and code), recorded in `job.json`. */
+  readonly fingerprints: readonly string[];
+  readonly pending: Job[];
+  /** Summaries of the finished jobs, by job id. */
+  readonly summaries: Map<string, Summary>;
+  readonly skipped: number;
+}
+
+/**
+ * Prepares the output directory and finds which jobs still have to run; reports the reused ones
+ * through `onJob` and anything worth knowing through `onNotice`. `code` is the fingerprint of the
+ * code that runs the jobs (default: this build).
+ */
+export function planGrid(opts: GridOptions, code = codeFingerprint()): GridPlan {
   const variants = opts.variants ?? [{ key: '', scenario: opts.scenario, values: {} }];
   const notices = prepareOutDir(opts, variants);
   const jobs = gridJobs(opts.grid, variants);
-  const code = codeFingerprint();
   const fingerprints = variants.map((v) => `${scenarioHash([v.scenario])}-${code}`);
   let foreign = 0;
   const summaries = new Map<string, Summary>();
-  const failures: JobFailure[] = [];
-  let done = 0;
   let skipped = 0;
   const pending: Job[] = [];
   for (const job of jobs) {
@@ -150,9 +170,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     if (finished.state === 'foreign') foreign++;
     if (finished.state === 'done') {
       summaries.set(job.id, finished.summary as Summary);
-      done++;
       skipped++;
-      opts.onJob?.({ job, status: 'skipped', done, total: jobs.length });
+      opts.onJob?.({ job, status: 'skipped', done: skipped, total: jobs.length });
     } else pending.push(job);
   }
   if (foreign > 0) {
@@ -161,6 +180,37 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     );
   }
   for (const n of notices) opts.onNotice?.(n);
+  return { jobs, variants, fingerprints, pending, summaries, skipped };
+}
+
+/** The outcome of a grid from its plan, the summaries gathered and the failures. */
+export function gridOutcome(
+  plan: GridPlan,
+  failures: JobFailure[],
+  interrupted: boolean,
+): ExperimentOutcome {
+  const { jobs, summaries } = plan;
+  const order = new Map(jobs.map((j, i) => [j.id, i]));
+  failures.sort((a, b) => order.get(a.job.id)! - order.get(b.job.id)!);
+  return {
+    summaries: jobs.flatMap((j) => summaries.get(j.id) ?? []),
+    finished: jobs.flatMap((job) => {
+      const summary = summaries.get(job.id);
+      return summary ? [{ job, summary }] : [];
+    }),
+    failures,
+    skipped: plan.skipped,
+    interrupted,
+    jobs,
+    variants: plan.variants,
+  };
+}
+
+export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentOutcome> {
+  const plan = planGrid(opts);
+  const { jobs, variants, fingerprints, pending, summaries } = plan;
+  const failures: JobFailure[] = [];
+  let done = plan.skipped;
   let interrupted = false;
   // A fatal model error (no key, refused key, unknown model) stops every run: they would all fail.
   let fatal: string | undefined;
@@ -217,18 +267,5 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       `${fatal}\n(stopped the runs; ${summaries.size} finished runs are kept in ${opts.outDir}: fix this and use --resume)`,
     );
   }
-  const order = new Map(jobs.map((j, i) => [j.id, i]));
-  failures.sort((a, b) => order.get(a.job.id)! - order.get(b.job.id)!);
-  return {
-    summaries: jobs.flatMap((j) => summaries.get(j.id) ?? []),
-    finished: jobs.flatMap((job) => {
-      const summary = summaries.get(job.id);
-      return summary ? [{ job, summary }] : [];
-    }),
-    failures,
-    skipped,
-    interrupted,
-    jobs,
-    variants,
-  };
+  return gridOutcome(plan, failures, interrupted);
 }

@@ -1,5 +1,5 @@
 /** Writes a run directory. Files are written atomically (temporary file, then rename). */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function writeFileAtomic(path: string, content: string): void {
@@ -23,17 +23,61 @@ export interface RunFiles {
   readonly feedbackJsonl?: string;
 }
 
-export function writeRunDir(dir: string, files: RunFiles): void {
+/** The names of a run directory's files, in the order they are written (summary.json last). */
+export const RUN_FILE_NAMES = [
+  'scenario.resolved.json',
+  'episodes.csv',
+  'policy.trained.json',
+  'policy.final.json',
+  'timings.json',
+  'feedback.jsonl',
+  'summary.json',
+] as const;
+
+export type RunFileName = (typeof RUN_FILE_NAMES)[number];
+
+/**
+ * The exact text of each file of a run directory, in writing order. A run made elsewhere (a queue
+ * worker) ships these texts, so its directory is byte-identical to a local one.
+ */
+export function runDirTexts(files: RunFiles): [RunFileName, string][] {
+  const texts: [RunFileName, string][] = [
+    ['scenario.resolved.json', json(files.resolved)],
+    [
+      'episodes.csv',
+      typeof files.episodesCsv === 'string'
+        ? files.episodesCsv
+        : readFileSync(files.episodesCsv.file, 'utf8'),
+    ],
+    ['policy.trained.json', json(files.trainedPolicy)],
+    ['policy.final.json', json(files.finalPolicy)],
+    ['timings.json', json(files.timings)],
+  ];
+  if (files.feedbackJsonl !== undefined) texts.push(['feedback.jsonl', files.feedbackJsonl]);
+  texts.push(['summary.json', json(files.summary)]); // last: its presence marks a complete run
+  return texts;
+}
+
+/** Writes a run directory's files in order, each atomically; summary.json comes last. */
+export function writeRunTexts(
+  dir: string,
+  texts: readonly (readonly [RunFileName, string])[],
+): void {
   mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'scenario.resolved.json'), json(files.resolved));
-  if (typeof files.episodesCsv === 'string') {
-    writeFileAtomic(join(dir, 'episodes.csv'), files.episodesCsv);
-  } else renameSync(files.episodesCsv.file, join(dir, 'episodes.csv'));
-  writeFileAtomic(join(dir, 'policy.trained.json'), json(files.trainedPolicy));
-  writeFileAtomic(join(dir, 'policy.final.json'), json(files.finalPolicy));
-  writeFileAtomic(join(dir, 'timings.json'), json(files.timings));
-  if (files.feedbackJsonl !== undefined) {
-    writeFileAtomic(join(dir, 'feedback.jsonl'), files.feedbackJsonl);
+  for (const [name, text] of texts) writeFileAtomic(join(dir, name), text);
+}
+
+export function writeRunDir(dir: string, files: RunFiles): void {
+  const series = files.episodesCsv;
+  if (typeof series === 'string') {
+    writeRunTexts(dir, runDirTexts(files));
+    return;
   }
-  writeFileAtomic(join(dir, 'summary.json'), json(files.summary)); // last: its presence marks a complete run
+  // A series streamed to disk during the run is moved into place, not read back.
+  mkdirSync(dir, { recursive: true });
+  renameSync(series.file, join(dir, 'episodes.csv'));
+  writeRunTexts(
+    dir,
+    runDirTexts({ ...files, episodesCsv: '' }).filter(([name]) => name !== 'episodes.csv'),
+  );
 }
