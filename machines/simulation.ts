@@ -77,7 +77,12 @@ export const simulationMachine = setup({
                 spawn('planner', {
                   id: plannerSystemId(k, all.length),
                   systemId: plannerSystemId(k, all.length),
-                  input: { world, role: llm.planner, share: 1 / all.length },
+                  // Each region's share of the budget is its share of the cells.
+                  input: {
+                    world,
+                    role: llm.planner,
+                    share: guidance.plannerRegions[k]!.length / world.config.cells.length,
+                  },
                 }),
               )
             : [],

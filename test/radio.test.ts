@@ -64,6 +64,7 @@ describe("the 'sinr' radio model", () => {
       const da = Math.hypot(u.x!, u.y!);
       const db = Math.hypot(u.x! - 1, u.y!);
       expect(da).toBeLessThanOrEqual(0.5);
+      expect(da).toBeGreaterThanOrEqual(0.035); // never closer than minDistanceKm
       expect(u.signalDbm).toBeCloseTo(a!.powerMin - pathLossDb(config.radio.sinr, da), 9);
       expect(u.neighbourSignalDbm[0]).toBeCloseTo(
         b!.powerMin - pathLossDb(config.radio.sinr, db),

@@ -52,7 +52,8 @@ function recording(): { provider: LlmProvider; targets: string[][] } {
 describe('regional planners', () => {
   it('one planner per region; every prompt asks about one region only', async () => {
     const model = resolveModel(city({ scope: 'region', regionCells: 8 }), 'normal', 'guided');
-    expect(model.guidance!.plannerRegions.map((r) => r.length)).toEqual([8, 8, 8, 8, 5]);
+    // ⌈37 / 8⌉ = 5 regions of nearly equal size.
+    expect(model.guidance!.plannerRegions.map((r) => r.length)).toEqual([8, 7, 8, 7, 7]);
     const { provider, targets } = recording();
     const outcome = await runActors(model, { seed: 1, provider: () => provider });
     const regionOf = new Map(model.cells.map((c, i) => [c.id, model.guidance!.plannerOfCell[i]]));
@@ -62,6 +63,35 @@ describe('regional planners', () => {
     expect(new Set(targets.map((t) => regionOf.get(t[0]!)))).toEqual(new Set([0, 1, 2, 3, 4]));
     const ledger = outcome.world.guidance!.ledger.training;
     expect(ledger.suggestions).toBeGreaterThan(0);
+  });
+
+  it('regions are compact patches along a Hilbert curve over the positions', () => {
+    const model = resolveModel(city({ scope: 'region', regionCells: 16 }, 6), 'normal', 'guided');
+    const g = model.guidance!;
+    expect(g.plannerRegions.map((r) => r.length)).toEqual([16, 16, 16, 16, 16, 16, 16, 15]);
+    let inside = 0;
+    let links = 0;
+    model.cells.forEach((c, i) => {
+      for (const j of c.neighbours) {
+        links++;
+        if (g.plannerOfCell[i] === g.plannerOfCell[j]) inside++;
+      }
+    });
+    // Consecutive ring-by-ring numbering keeps under half of the links inside a region.
+    expect(inside / links).toBeGreaterThan(0.6);
+    for (const region of g.plannerRegions) {
+      const span = Math.max(
+        ...region.flatMap((a) =>
+          region.map((b) =>
+            Math.hypot(
+              model.cells[a]!.x - model.cells[b]!.x,
+              model.cells[a]!.y - model.cells[b]!.y,
+            ),
+          ),
+        ),
+      );
+      expect(span).toBeLessThan(8 * 0.5); // a 16-cell patch, not a 127-cell ring's arc
+    }
   });
 
   it('requests are all accounted for, with the budget shared between the planners', async () => {

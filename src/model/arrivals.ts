@@ -127,7 +127,9 @@ export function drawUserInto(
   const nbs = cell.neighbours;
   const base = into.length * nbs.length;
   if (radio.model === 'sinr') {
-    const r = cell.userRadiusKm * Math.sqrt(rng.next());
+    // Uniform over the ring between the minimum distance and the radius.
+    const r0 = Math.min(radio.sinr.minDistanceKm, cell.userRadiusKm);
+    const r = Math.sqrt(r0 * r0 + (cell.userRadiusKm ** 2 - r0 * r0) * rng.next());
     const angle = 2 * Math.PI * rng.next();
     const x = cell.x + r * Math.cos(angle);
     const y = cell.y + r * Math.sin(angle);

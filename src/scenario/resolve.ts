@@ -208,7 +208,7 @@ export function resolveModel(
           batchMs: ms(g.planner.batchSeconds),
           maxAgeMs: ms(g.planner.maxAgeSeconds ?? 1.5 * g.planner.intervalSteps * stepSeconds),
           timeoutMs: ms(g.llm.timeoutSeconds),
-          ...plannerRegionsOf(cells.length, g.planner),
+          ...plannerRegionsOf(cells, g.planner),
         };
   return {
     scenario: scenario.name,
@@ -257,26 +257,63 @@ function placeUsers(cells: CellConfig[], radiusKm: number | undefined): void {
     let nearest = Number.POSITIVE_INFINITY;
     const others = c.neighbours.length > 0 ? c.neighbours.map((j) => cells[j]!) : cells;
     for (const o of others) {
-      if (o !== c) nearest = Math.min(nearest, Math.hypot(o.x - c.x, o.y - c.y));
+      const d = Math.hypot(o.x - c.x, o.y - c.y);
+      if (o !== c && d > 0) nearest = Math.min(nearest, d); // co-located cells (sectors) skipped
     }
     c.userRadiusKm = Number.isFinite(nearest) && nearest > 0 ? nearest / 2 : 1;
   }
 }
 
-/** Consecutive cells per planner: all of them (scope 'network') or `regionCells` at a time. */
+/**
+ * The planners' regions: every cell (scope 'network'), or `k = ⌈n / regionCells⌉` regions of
+ * nearly equal size. Cells with positions are taken along a Hilbert curve over their positions,
+ * so a region is a compact patch; without positions, in scenario order.
+ */
 function plannerRegionsOf(
-  cellCount: number,
+  cells: readonly CellConfig[],
   planner: PlannerSettings,
 ): Pick<GuidanceConfig, 'plannerRegions' | 'plannerOfCell'> {
-  const size = planner.scope === 'region' ? planner.regionCells : Math.max(1, cellCount);
-  const plannerRegions: number[][] = [];
-  const plannerOfCell: number[] = [];
-  for (let i = 0; i < cellCount; i++) {
-    const k = Math.floor(i / size);
-    if (!plannerRegions[k]) plannerRegions[k] = [];
-    plannerRegions[k]!.push(i);
-    plannerOfCell.push(k);
-  }
-  if (plannerRegions.length === 0) plannerRegions.push([]);
+  const n = cells.length;
+  const k = planner.scope === 'region' ? Math.max(1, Math.ceil(n / planner.regionCells)) : 1;
+  const order =
+    cells.every((c) => !Number.isNaN(c.x)) && k > 1 ? hilbertOrder(cells) : cells.map((_, i) => i);
+  const plannerRegions: number[][] = Array.from({ length: k }, () => []);
+  const plannerOfCell: number[] = new Array(n).fill(0);
+  order.forEach((cell, rank) => {
+    const region = Math.floor((rank * k) / n); // sizes differ by at most one
+    plannerRegions[region]!.push(cell);
+    plannerOfCell[cell] = region;
+  });
+  for (const r of plannerRegions) r.sort((a, b) => a - b);
   return { plannerRegions, plannerOfCell };
+}
+
+/** Cell indices ordered along a Hilbert curve over their positions (16 bits per axis). */
+function hilbertOrder(cells: readonly CellConfig[]): number[] {
+  const xs = cells.map((c) => c.x);
+  const ys = cells.map((c) => c.y);
+  const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
+  const span = Math.max(Math.max(...xs) - x0, Math.max(...ys) - y0, 1e-9);
+  const side = 65536;
+  const quantise = (v: number) => Math.min(side - 1, Math.floor((v / span) * (side - 1)));
+  const keys = cells.map((c) => hilbertIndex(side, quantise(c.x - x0), quantise(c.y - y0)));
+  return cells.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+}
+
+/** Distance along the Hilbert curve of a `side`×`side` grid (a power of two) to (x, y). */
+function hilbertIndex(side: number, x: number, y: number): number {
+  let d = 0;
+  for (let s = side >> 1; s > 0; s >>= 1) {
+    const rx = (x & s) > 0 ? 1 : 0;
+    const ry = (y & s) > 0 ? 1 : 0;
+    d += s * s * ((3 * rx) ^ ry);
+    if (ry === 0) {
+      if (rx === 1) {
+        x = side - 1 - x;
+        y = side - 1 - y;
+      }
+      [x, y] = [y, x];
+    }
+  }
+  return d;
 }

@@ -681,7 +681,7 @@ export const PlannerSchema = z.strictObject({
     .enum(['network', 'region'])
     .default('network')
     .describe(
-      "One planner for the whole network, or one per region of `regionCells` neighbouring cells: each batches its own region's requests into one prompt, with its own call in flight and an equal share of the rate budget.",
+      "One planner for the whole network, or one per region of about `regionCells` neighbouring cells: each batches its own region's requests, with its own call in flight and the region's share of the rate budget (its share of the cells).",
     ),
   regionCells: z
     .int()
@@ -689,7 +689,7 @@ export const PlannerSchema = z.strictObject({
     .max(LIMITS.cells)
     .default(64)
     .describe(
-      "With scope 'region': cells per regional planner, consecutive in scenario order (hexagonal layouts number cells ring by ring, so a region is a compact patch).",
+      "With scope 'region': about this many cells per regional planner (⌈cells / regionCells⌉ regions of nearly equal size), taken along a Hilbert curve over the cells' positions so that a region is a compact patch (in scenario order when cells have no positions).",
     ),
   signalLookaheadSeconds: seconds(
     'External signals starting within this horizon (or ongoing) appear in the prompt.',
