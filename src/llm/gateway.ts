@@ -105,10 +105,11 @@ export class LlmGateway {
    */
   call(role: string, prompt: Prompt, onSettled: (result: CallResult) => void): CallResult | null {
     const { settings, replay, recorder } = this.options;
-    const hash = requestHash(settings, prompt);
+    // Hashing the prompt is only needed to record or replay: plain runs skip it.
+    const hash = replay || recorder ? requestHash(settings, prompt) : '';
     const key = `${role} ${hash}`;
-    const occurrence = this.seen.get(key) ?? 0;
-    this.seen.set(key, occurrence + 1);
+    const occurrence = hash ? (this.seen.get(key) ?? 0) : 0;
+    if (hash) this.seen.set(key, occurrence + 1);
     const entry = (result: CallResult): CassetteEntry => ({
       run: this.options.runKey,
       role,
