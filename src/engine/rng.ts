@@ -21,9 +21,10 @@ export interface RngState {
 export class Rng {
   /**
    * Alea's state (s0, s1, s2, c), then the normal deviate kept for the next call and whether
-   * there is one: numbers in a Float64Array are never boxed, so drawing allocates nothing.
+   * there is one, then scratch for a polar pair: numbers in a Float64Array are never boxed, so
+   * drawing allocates nothing.
    */
-  private readonly s = new Float64Array(6);
+  private readonly s = new Float64Array(8);
 
   private constructor(
     /** Full label of this stream, e.g. `seed:7/arrivals/urban`. */
@@ -100,6 +101,30 @@ export class Rng {
       this.s[5] = 0;
       return mean + sd * this.s[4]!;
     }
+    this.polar();
+    return mean + sd * this.s[6]! * this.s[7]!;
+  }
+
+  /**
+   * Fills `out[0..count)` with the values of `count` successive calls `normal(0, sd)`, bit for
+   * bit, `sd` cycling through `sds` (e.g. [gain sd, SNR sd] for a user's two draws). One call per
+   * batch instead of one per draw keeps the deviates unboxed in hot loops.
+   */
+  normals(out: Float64Array, count: number, sds: readonly number[]): void {
+    for (let k = 0; k < count; k++) {
+      const sd = sds[k % sds.length]!;
+      if (this.s[5] === 1) {
+        this.s[5] = 0;
+        out[k] = 0 + sd * this.s[4]!;
+      } else {
+        this.polar();
+        out[k] = 0 + sd * this.s[6]! * this.s[7]!;
+      }
+    }
+  }
+
+  /** Draws a polar pair: keeps the second deviate, leaves u and the factor in s[6], s[7]. */
+  private polar(): void {
     let u: number;
     let v: number;
     let s: number;
@@ -110,33 +135,8 @@ export class Rng {
     } while (s >= 1 || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);
     this.keep(v * f);
-    return mean + sd * u * f;
-  }
-
-  /**
-   * Fills `out[0..count)` with standard normal deviates: the same numbers, in the same order, as
-   * `count` calls of `normal(0, 1)`. One call per batch instead of one per draw keeps the deviates
-   * unboxed in hot loops.
-   */
-  normals(out: Float64Array, count: number): void {
-    for (let k = 0; k < count; k++) {
-      if (this.s[5] === 1) {
-        this.s[5] = 0;
-        out[k] = this.s[4]!;
-        continue;
-      }
-      let u: number;
-      let v: number;
-      let s: number;
-      do {
-        u = 2 * this.next() - 1;
-        v = 2 * this.next() - 1;
-        s = u * u + v * v;
-      } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
-      this.keep(v * f);
-      out[k] = u * f;
-    }
+    this.s[6] = u;
+    this.s[7] = f;
   }
 
   /** Exponential deviate with the given mean. */

@@ -259,15 +259,16 @@ export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
   const driftGain = signalSdDb > 0;
   const driftSnr = snrSdDb > 0 && radio.model !== 'sinr';
   const perUser = (driftGain ? 1 : 0) + (driftSnr ? 1 : 0);
-  // Every user's deviates drawn at once, in the order the loop uses them (`normal(0, sd)` each).
+  // Every user's draws at once, in the order the loop uses them (each one `normal(0, sd)`).
+  const sds = driftGain && driftSnr ? [signalSdDb, snrSdDb] : [driftGain ? signalSdDb : snrSdDb];
   const z = deviates(users.length * perUser);
-  rng.normals(z, users.length * perUser);
+  rng.normals(z, users.length * perUser, sds);
   let k = 0;
   let dropped = 0;
   for (let i = users.length - 1; i >= 0; i--) {
     const u = users[i]!;
-    if (driftGain) u.gain += 0 + signalSdDb * z[k++]!;
-    if (driftSnr) u.snrOffset += 0 + snrSdDb * z[k++]!;
+    if (driftGain) u.gain += z[k++]!;
+    if (driftSnr) u.snrOffset += z[k++]!;
     if (cell.power + u.gain < radio.signalFloorDbm) {
       removeAt(users, i);
       dropped++;
