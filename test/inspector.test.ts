@@ -266,6 +266,30 @@ describe('inspector session with regional planners', () => {
     expect(hello.gauges.planner.planners).toBe(2);
     expect(hello.gauges.planner.calls).toBeGreaterThan(0);
   });
+
+  it('counts planner calls as the summary does, even back-to-back batches', async () => {
+    const base = shortPaper({ episodes: { training: 2, test: 1 } });
+    const scenario = {
+      ...base,
+      guidance: { ...base.guidance, planner: { ...base.guidance.planner, maxBatchSize: 1 } },
+    };
+    const session = new InspectorSession(
+      { scenario: 'paper', config: 'guided', traffic: 'normal', seed: 1 },
+      () => 0,
+    );
+    const { summary } = await executeRun({
+      scenario,
+      traffic: 'normal',
+      config: 'guided',
+      seed: 1,
+      inspect: session.inspect,
+    });
+    const hello = session.hello([], new Pacer({ speed: 1 }).state) as {
+      gauges: { planner: { calls: number } };
+    };
+    const g = summary.guidance!;
+    expect(hello.gauges.planner.calls).toBe(g.training.calls + g.test.calls);
+  });
 });
 
 describe('inspector server', () => {
@@ -354,6 +378,23 @@ describe('inspector server', () => {
     const foreign = client(`ws://127.0.0.1:${port}/ws`, 'http://evil.example');
     await expect(foreign.opened).rejects.toThrow(/Unexpected server response: 40[13]/);
   });
+
+  it('survives oversized and malformed frames, and refuses absurd speeds', async () => {
+    const { port } = await start();
+    const rude = client(`ws://127.0.0.1:${port}/ws`, `http://127.0.0.1:${port}`);
+    await rude.opened;
+    rude.ws.send('x'.repeat(5000)); // over the 4 KiB limit: that client is dropped
+    await new Promise((r) => setTimeout(r, 200));
+    const page = client(`ws://127.0.0.1:${port}/ws`, `http://127.0.0.1:${port}`);
+    await page.opened;
+    await until(() => page.messages.length > 0, 'hello after a bad client');
+    for (const speed of [1e-320, 1e9, true, '5']) {
+      page.ws.send(JSON.stringify({ type: 'speed', speed }));
+    }
+    await until(() => page.messages.filter((m) => m.type === 'error').length === 4, 'refusals');
+    expect(pacer.state.speed).toBe(10);
+    page.ws.close();
+  });
 });
 
 describe('Stately bridge', () => {
@@ -436,10 +477,13 @@ describe('aura inspect (CLI)', () => {
       expect(() => parsePort(bad)).toThrow(
         `--port: expected an integer from 0 to 65535 (0: any free port), got '${bad}'`,
       );
-    for (const bad of ['0', '-3', 'fast', 'Infinity', ''])
+    for (const bad of ['0', '-3', 'fast', 'Infinity', '', '1e-300', '1e9'])
       expect(() => parseSpeed(bad)).toThrow(
-        `--speed: expected a positive number (simulated seconds per second) or 'max', got '${bad}'`,
+        `--speed: expected a number from 0.01 to 1000000 (simulated seconds per second) or 'max', got '${bad}'`,
       );
+    expect(() => createStatelyBridge('localhost:8080')).toThrow(
+      "--stately: expected a ws:// or wss:// address, got 'localhost:8080'",
+    );
   });
 
   it('refuses a bad port or a port in use, with exit 2 and no stack', async () => {

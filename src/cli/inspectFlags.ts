@@ -2,7 +2,9 @@
  * The flags of `aura inspect` and `aura machines`, parsed without loading the inspector (its
  * server, layout engine and Stately bridge load only when the command runs).
  */
+
 import { UserError } from '../errors.js';
+import { MAX_SPEED, MIN_SPEED } from '../inspect/pacer.js';
 
 export { MACHINE_FORMATS, type MachineFormat } from '../inspect/formats.js';
 
@@ -38,9 +40,9 @@ export function parsePort(value: string): number {
 export function parseSpeed(value: string): number {
   if (value === 'max') return Number.POSITIVE_INFINITY;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
+  if (!Number.isFinite(n) || n < MIN_SPEED || n > MAX_SPEED) {
     throw new UserError(
-      `--speed: expected a positive number (simulated seconds per second) or 'max', got '${value}'`,
+      `--speed: expected a number from ${MIN_SPEED} to ${MAX_SPEED} (simulated seconds per second) or 'max', got '${value}'`,
     );
   }
   return n;

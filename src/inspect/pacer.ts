@@ -6,6 +6,10 @@
  * the order of events are untouched, so results are the same at any speed.
  */
 
+/** Speeds the inspector accepts (simulated seconds per wall-clock second), besides 'max'. */
+export const MIN_SPEED = 0.01;
+export const MAX_SPEED = 1e6;
+
 export interface PacerOptions {
   /** Simulated seconds per wall-clock second; `Infinity` runs at full speed. */
   readonly speed: number;

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { UserError } from '../errors.js';
-import type { Pacer } from './pacer.js';
+import { MAX_SPEED, MIN_SPEED, type Pacer } from './pacer.js';
 import type { InspectorSession } from './session.js';
 
 /** The page's files: URL path → file name and type. Nothing else is served. */
@@ -78,8 +78,14 @@ export function applyControl(pacer: Pacer, message: unknown): boolean {
       pacer.step();
       return true;
     case 'speed': {
-      const speed = m.speed === 'max' ? Number.POSITIVE_INFINITY : Number(m.speed);
-      if (!(speed > 0)) return false;
+      // 'max', or a finite number in a sensible range (a tiny positive speed would freeze the run).
+      const speed =
+        m.speed === 'max'
+          ? Number.POSITIVE_INFINITY
+          : typeof m.speed === 'number' && m.speed >= MIN_SPEED && m.speed <= MAX_SPEED
+            ? m.speed
+            : Number.NaN;
+      if (Number.isNaN(speed)) return false;
       pacer.setSpeed(speed);
       return true;
     }
@@ -103,9 +109,11 @@ export async function startInspectorServer(
     ]),
   );
   const { session, pacer } = options;
-  const allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]', options.host]);
+  // An IPv6 address appears in a Host header in brackets; names are case-insensitive.
+  const bound = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]', bound.toLowerCase()]);
   const hostAllowed = (req: IncomingMessage) => {
-    const host = req.headers.host;
+    const host = req.headers.host?.toLowerCase();
     if (!host) return false;
     const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
     return allowedHosts.has(name) || options.host === '0.0.0.0' || options.host === '::';
@@ -173,7 +181,13 @@ export async function startInspectorServer(
   const broadcast = (message: unknown) => {
     for (const ws of wss.clients) send(ws, message);
   };
+  // A malformed or oversized frame is that client's problem: drop it, keep serving.
+  wss.on('error', () => {});
   wss.on('connection', (ws) => {
+    ws.on('error', () => ws.terminate());
+    // Bring the session up to date first, so that the greeting and the next update do not
+    // both carry the same events.
+    flush();
     send(ws, session.hello(machines, pacer.state));
     ws.on('message', (data) => {
       let message: unknown;
@@ -185,10 +199,10 @@ export async function startInspectorServer(
       if (!applyControl(pacer, message)) send(ws, { type: 'error', message: 'unknown command' });
     });
   });
-  const flush = () => {
+  function flush() {
     const update = session.update(pacer.state);
     if (update) broadcast(update);
-  };
+  }
   const offControl = pacer.onChange(() => broadcast({ type: 'control', control: pacer.state }));
   const timer = setInterval(flush, options.updateMs ?? 100);
 

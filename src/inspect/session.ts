@@ -148,7 +148,11 @@ interface WorldLike {
   readonly config: { readonly cells: readonly { readonly id: string }[] };
   readonly phase: string;
   readonly episode: number;
-  readonly guidance: { readonly trust: Float64Array } | null;
+  readonly guidance: {
+    readonly trust: Float64Array;
+    /** The planner's ledger: its calls are counted there, as the summary counts them. */
+    readonly ledger: { readonly [phase: string]: { readonly calls: number } };
+  } | null;
 }
 interface PlannerContextLike {
   readonly core: {
@@ -167,7 +171,6 @@ export class InspectorSession {
   private sentEpisodes = 0;
   private lastRecord: EpisodeRecord | null = null;
   private world: WorldLike | null = null;
-  private plannerCalls = 0;
   private finished: { summaryPath: string | null } | null = null;
 
   constructor(
@@ -186,13 +189,6 @@ export class InspectorSession {
       case '@xstate.snapshot': {
         const tracked = this.track(ev.actorRef as unknown as ActorRefLike);
         const snapshot = ev.snapshot as SnapshotLike;
-        if (
-          tracked.machine === 'planner' &&
-          snapshot.value === 'inFlight' &&
-          tracked.snapshot?.value !== 'inFlight'
-        ) {
-          this.plannerCalls++;
-        }
         tracked.snapshot = snapshot;
         tracked.transitions++;
         tracked.dirty = true;
@@ -291,7 +287,9 @@ export class InspectorSession {
         queued += core.queue.length;
         inFlight += core.call ? core.call.batch.length : 0;
       }
-      plannerGauge = { planners: planners.length, queued, inFlight, calls: this.plannerCalls };
+      const ledger = world?.guidance?.ledger;
+      const calls = ledger ? (ledger.training?.calls ?? 0) + (ledger.test?.calls ?? 0) : 0;
+      plannerGauge = { planners: planners.length, queued, inFlight, calls };
     }
     return {
       agents,

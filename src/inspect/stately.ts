@@ -8,8 +8,10 @@
  * the whole simulated world, which is neither small nor meant to leave the process, and the
  * inspector's own observer would serialise it later (deferred), when the world has moved on.
  */
+
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
+import { UserError } from '../errors.js';
 import { lengthOf } from './session.js';
 
 /** Where `@statelyai/inspect`'s bridge server listens by default. */
@@ -46,6 +48,15 @@ export interface StatelyBridge {
 }
 
 export function createStatelyBridge(url: string): StatelyBridge {
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')) {
+    throw new UserError(`--stately: expected a ws:// or wss:// address, got '${url}'`);
+  }
   // Actors register before the socket is open: their events are kept until it is.
   const inspector = createWebSocketInspector({ url, maxDeferredEvents: 10_000 });
   type Ref = Parameters<typeof inspector.actor>[0] & object;
