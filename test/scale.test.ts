@@ -2,6 +2,7 @@
  * The planner at scale: regional planners batch their own region's requests, each with its own
  * call in flight and a share of the rate budget; LLM calls grow far slower than cells.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,4 +176,36 @@ describe('regional planners', () => {
     expect(model.guidance!.plannerRegions).toHaveLength(1);
     expect(model.guidance!.plannerRegions[0]).toHaveLength(37);
   });
+});
+
+describe('results at scale', () => {
+  it('are deterministic per seed and identical whatever the worker count (127 cells, SINR, regional planners)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aura-scale-'));
+    const args = (workers: string, out: string) => [
+      'dist/src/cli/main.js',
+      'experiment',
+      'scenarios/city-sinr.yaml',
+      ...['--configs', 'marl-only,guided', '--traffic', 'normal', '--seeds', '2', '--no-progress'],
+      ...['--set', 'layout.hex.rings=6', '--set', 'episodes={training: 1, test: 1}'],
+      ...['--set', 'time.stepsPerEpisode=30', '--set', 'guidance.planner.scope=region'],
+      ...['--set', 'guidance.planner.regionCells=32', '--workers', workers, '--out', out],
+    ];
+    const summaryTexts = (out: string) =>
+      ['marl-only', 'guided'].flatMap((config) =>
+        [1, 2].map((seed) =>
+          readFileSync(join(out, 'runs', config, 'normal', `seed-${seed}`, 'summary.json'), 'utf8'),
+        ),
+      );
+    for (const [workers, out] of [
+      ['1', join(dir, 'one')],
+      ['2', join(dir, 'two')],
+    ] as const) {
+      const res = spawnSync(process.execPath, args(workers, out), { encoding: 'utf8' });
+      expect(res.status, res.stderr).toBe(0);
+    }
+    const one = summaryTexts(join(dir, 'one'));
+    expect(one).toEqual(summaryTexts(join(dir, 'two')));
+    expect(JSON.parse(one[2]!).guidance.planners).toBe(4);
+    expect(new Set(one).size).toBe(4); // seeds and configurations differ
+  }, 120_000);
 });
