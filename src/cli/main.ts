@@ -288,6 +288,23 @@ async function machinesCommand(flags: { format: MachineFormat; out?: string }): 
   for (const f of files) process.stdout.write(`${join(flags.out, f.name)}\n`);
 }
 
+/** What `experiment` and `sweep` share before they run: the scenario, the grid, the checks. */
+function prepareGrid(file: string, flags: ExperimentFlags) {
+  const configs = chooseConfigs(flags.configs, '--configs');
+  const set = [...llmSets(flags), ...flags.set];
+  const scenario = loadScenarioFile(file, { set });
+  const traffics = chooseLevels(scenario, flags.traffic, file);
+  // On a queue the runs need the keys on the workers, not here.
+  if (!flags.queue) {
+    checkLlmAccess(
+      scenario,
+      configs.some((c) => c !== 'marl-only'),
+      llmFilesOf(flags),
+    );
+  }
+  return { label: scenarioLabel(file, set), scenario, configs, traffics };
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -343,19 +360,8 @@ export function buildProgram(): Command {
     );
   gridOptions(experiment, 'experiment', 'all');
   experiment.action(async (file: string, flags: ExperimentFlags) => {
-    const configs = chooseConfigs(flags.configs, '--configs');
-    const set = [...llmSets(flags), ...flags.set];
-    const scenario = loadScenarioFile(file, { set });
-    const traffics = chooseLevels(scenario, flags.traffic, file);
-    // On a queue the runs need the keys on the workers, not here.
-    if (!flags.queue) {
-      checkLlmAccess(
-        scenario,
-        configs.some((c) => c !== 'marl-only'),
-        llmFilesOf(flags),
-      );
-    }
-    await experimentCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
+    const { label, scenario, configs, traffics } = prepareGrid(file, flags);
+    await experimentCommand(label, scenario, configs, traffics, flags);
   });
 
   const sweep = program
@@ -372,19 +378,8 @@ export function buildProgram(): Command {
     );
   gridOptions(sweep, 'sweep', 'normal');
   sweep.action(async (file: string, flags: SweepFlags) => {
-    const configs = chooseConfigs(flags.configs, '--configs');
-    const set = [...llmSets(flags), ...flags.set];
-    const scenario = loadScenarioFile(file, { set });
-    const traffics = chooseLevels(scenario, flags.traffic, file);
-    // On a queue the runs need the keys on the workers, not here.
-    if (!flags.queue) {
-      checkLlmAccess(
-        scenario,
-        configs.some((c) => c !== 'marl-only'),
-        llmFilesOf(flags),
-      );
-    }
-    await sweepCommand(scenarioLabel(file, set), scenario, configs, traffics, flags);
+    const { label, scenario, configs, traffics } = prepareGrid(file, flags);
+    await sweepCommand(label, scenario, configs, traffics, flags);
   });
 
   program
