@@ -18,6 +18,7 @@ import {
   powerShare,
   type Radio,
   type User,
+  UserTable,
 } from '../src/model/cell.js';
 import type { CellConfig } from '../src/scenario/resolve.js';
 
@@ -68,9 +69,15 @@ const user = (gain: number, over: Partial<User> = {}): User => ({
 
 const cell = (over: Partial<CellConfig> = {}, power?: number, users: User[] = []): CellState => {
   const c = config(over);
-  return { config: c, power: power ?? c.powerMin, users, poorUsers: 0 };
+  const table = new UserTable(c.neighbours.length, false, 1);
+  for (const u of users) table.add(u);
+  return { config: c, power: power ?? c.powerMin, users: table, poorUsers: 0 };
 };
 
+/** The cell's users as objects. */
+const list = (c: CellState): User[] => c.users.toArray();
+
+const poorAt30 = (u: User) => isPoor(30, u.gain, u.snrOffset, radio);
 const signal = (c: CellState, u: User) => c.power + u.gain;
 const snr = (c: CellState, u: User) => c.power + u.gain + u.snrOffset;
 
@@ -89,16 +96,16 @@ describe('power', () => {
       user(-140, { snrOffset: 3 }),
       user(-100, { snrOffset: -10 }),
     ]);
-    const before = c.users.map((u) => [signal(c, u), snr(c, u)]);
+    const before = list(c).map((u) => [signal(c, u), snr(c, u)]);
     changePower(c, 1);
     expect(c.power).toBe(34);
-    expect(c.users.map((u) => [signal(c, u), snr(c, u)])).toEqual(
+    expect(list(c).map((u) => [signal(c, u), snr(c, u)])).toEqual(
       before.map(([s, n]) => [s! + 2, n! + 2]),
     );
     changePower(c, -1);
     changePower(c, -1);
     expect(c.power).toBe(30);
-    expect(c.users.map((u) => [signal(c, u), snr(c, u)])).toEqual(
+    expect(list(c).map((u) => [signal(c, u), snr(c, u)])).toEqual(
       before.map(([s, n]) => [s! - 2, n! - 2]),
     );
   });
@@ -107,7 +114,7 @@ describe('power', () => {
     const c = cell({}, 37, [user(-120)]);
     changePower(c, 1);
     expect(c.power).toBe(37);
-    expect(signal(c, c.users[0]!)).toBe(-83);
+    expect(signal(c, c.users.at(0))).toBe(-83);
     expect(powerLevel(c)).toBe(7);
     expect(powerShare(c)).toBe(1);
     c.power = 30;
@@ -148,7 +155,7 @@ describe('admission', () => {
   it('uses the current power: a user below the floor at minimum power is served at higher power', () => {
     const c = cell({}, 35);
     expect(admit(c, arrival({ signalDbm: -115 }), [c], radio)).toBe('admitted');
-    expect(signal(c, c.users[0]!)).toBe(-110);
+    expect(signal(c, c.users.at(0))).toBe(-110);
     expect(admit(c, arrival({ signalDbm: -118 }), [c], radio)).toBe('noSignal');
   });
 
@@ -162,7 +169,7 @@ describe('admission', () => {
     expect(admit(cells[0]!, { ...a, neighbourSignalDbm: [-95, -70] }, cells, radio)).toBe(
       'admitted',
     );
-    const u = cells[0]!.users[0]!;
+    const u = cells[0]!.users.at(0);
     expect(u).toEqual({ gain: -120, snrOffset: 104, departStep: 17, neighbourGain: [-138, -90] });
     expect(signal(cells[0]!, u)).toBe(-87); // 3 dB above minimum power
     expect(snr(cells[0]!, u)).toBe(17);
@@ -203,9 +210,9 @@ describe('coverage', () => {
 
   it('counts a user as poor below either the signal or the SNR threshold', () => {
     // power 30: signals -99 (ok), -101.5 (poor); SNR = signal + offset
-    expect(isPoor(30, user(-129, { snrOffset: 104 }), radio)).toBe(false); // -99 dBm, 5 dB
-    expect(isPoor(30, user(-131.5, { snrOffset: 200 }), radio)).toBe(true);
-    expect(isPoor(30, user(-129, { snrOffset: 103.5 }), radio)).toBe(true); // 4.5 dB
+    expect(poorAt30(user(-129, { snrOffset: 104 }))).toBe(false); // -99 dBm, 5 dB
+    expect(poorAt30(user(-131.5, { snrOffset: 200 }))).toBe(true);
+    expect(poorAt30(user(-129, { snrOffset: 103.5 }))).toBe(true); // 4.5 dB
     const c = cell({}, 30, [
       user(-129, { snrOffset: 104 }),
       user(-131.5, { snrOffset: 200 }),
@@ -226,7 +233,11 @@ describe('departures', () => {
       ends.map((departStep) => user(-80, { departStep })),
     );
     departUsers(c, 5);
-    expect(c.users.map((u) => u.departStep).sort((a, b) => a - b)).toEqual([6, 7, 10]);
+    expect(
+      list(c)
+        .map((u) => u.departStep)
+        .sort((a, b) => a - b),
+    ).toEqual([6, 7, 10]);
     departUsers(c, 5);
     expect(c.users).toHaveLength(3);
     departUsers(c, 100);
@@ -237,10 +248,10 @@ describe('departures', () => {
 describe('drift', () => {
   it('with zero deviations changes nothing and draws nothing', () => {
     const c = cell({}, 30, [user(-100), user(-140.5, { snrOffset: -3, neighbourGain: [-90] })]);
-    const before = structuredClone(c.users);
+    const before = list(c);
     const rng = Rng.create(1);
     expect(driftUsers(c, radio, rng)).toBe(0);
-    expect(c.users).toEqual(before);
+    expect(list(c)).toEqual(before);
     expect(rng.next()).toBe(Rng.create(1).next());
   });
 
@@ -248,7 +259,11 @@ describe('drift', () => {
     const c = cell({}, 31, [user(-142), user(-143), user(-120)]);
     changePower(c, -1); // signals -111, -112, -89 → -112 (at the floor: kept), -113, -90
     expect(driftUsers(c, radio, Rng.create(1))).toBe(1);
-    expect(c.users.map((u) => u.gain).sort((a, b) => a - b)).toEqual([-142, -120]);
+    expect(
+      list(c)
+        .map((u) => u.gain)
+        .sort((a, b) => a - b),
+    ).toEqual([-142, -120]);
   });
 
   it('drops exactly the users pushed below the floor by the random walk', () => {
@@ -263,10 +278,10 @@ describe('drift', () => {
     expect(dropped).toBeGreaterThan(n * 0.35);
     expect(dropped).toBeLessThan(n * 0.65);
     expect(c.users).toHaveLength(n - dropped);
-    for (const u of c.users) expect(signal(c, u)).toBeGreaterThanOrEqual(-112);
+    for (const u of list(c)) expect(signal(c, u)).toBeGreaterThanOrEqual(-112);
     // each survivor appears once (no user drifted twice or lost by the swap-removal)
-    expect(new Set(c.users.map((u) => u.departStep)).size).toBe(c.users.length);
-    expect(c.users.some((u) => u.snrOffset !== 110)).toBe(true);
+    expect(new Set(list(c).map((u) => u.departStep)).size).toBe(c.users.length);
+    expect(list(c).some((u) => u.snrOffset !== 110)).toBe(true);
   });
 });
 
@@ -291,14 +306,14 @@ describe('handoff', () => {
     const cells = three([]);
     expect(handoff(cells, 0, radio, Rng.create(1))).toBe('none');
     const lonely = [cell({}, 30, [user(-140, { neighbourGain: [] })])];
-    expect(isPoor(30, lonely[0]!.users[0]!, radio)).toBe(true);
+    expect(poorAt30(lonely[0]!.users.at(0))).toBe(true);
     expect(handoff(lonely, 0, radio, Rng.create(1))).toBe('none');
     expect(lonely[0]!.users).toHaveLength(1);
   });
 
   it("is 'neighbourFull' when the best neighbour is full (even if another has room)", () => {
     const cells = three([-140], [[-140, -150]]);
-    cells[1]!.users = Array.from({ length: 30 }, () => user(-60));
+    for (let i = 0; i < 30; i++) cells[1]!.users.add(user(-60));
     expect(handoff(cells, 0, radio, Rng.create(1))).toBe('neighbourFull');
     expect(cells[0]!.users).toHaveLength(2);
     expect(cells[1]!.users).toHaveLength(30);
@@ -332,10 +347,14 @@ describe('handoff', () => {
       ],
     );
     expect(handoff(cells, 0, radio, Rng.create(1))).toBe('handedOff');
-    expect(cells[0]!.users.map((u) => u.gain).sort((a, b) => a - b)).toEqual([-131, -60]);
+    expect(
+      list(cells[0]!)
+        .map((u) => u.gain)
+        .sort((a, b) => a - b),
+    ).toEqual([-131, -60]);
     expect(cells[1]!.users).toHaveLength(0);
     expect(cells[2]!.users).toHaveLength(1);
-    const moved = cells[2]!.users[0]!;
+    const moved = cells[2]!.users.at(0);
     expect(moved.gain).toBe(-120); // its former gain towards cell 2
     expect(signal(cells[2]!, moved)).toBe(-100);
     // cell 2's neighbours are [0, 1]: back to the old cell = old serving gain
@@ -352,11 +371,49 @@ describe('handoff', () => {
       cell({ index: 2, powerMin: 20, powerMax: 25, powerLevels: 6, signalMin: -90 }, 20),
     ];
     expect(handoff(cells, 0, radio, Rng.create(1))).toBe('handedOff');
-    const moved = cells[1]!.users[0]!;
+    const moved = cells[1]!.users.at(0);
     expect(moved.gain).toBe(-140);
     expect(moved.neighbourGain[0]).toBe(-140);
     // uniform(signalMin, signalMax) - powerMin of cell 2: [-110, -70)
     expect(moved.neighbourGain[1]).toBeGreaterThanOrEqual(-110);
     expect(moved.neighbourGain[1]).toBeLessThan(-70);
+  });
+});
+
+describe('user table', () => {
+  it('keeps rows in the order an array would under push and swap-remove, across growth', () => {
+    const table = new UserTable(2, false, 1);
+    const mirror: User[] = [];
+    const rng = Rng.create(9);
+    for (let step = 0; step < 400; step++) {
+      if (mirror.length > 0 && rng.next() < 0.45) {
+        const i = rng.int(0, mirror.length - 1);
+        table.removeAt(i);
+        const last = mirror.pop()!;
+        if (i < mirror.length) mirror[i] = last;
+      } else {
+        const u = user(-100 - step, {
+          snrOffset: step,
+          departStep: 1000 + step,
+          neighbourGain: [step, -step],
+        });
+        table.add(u);
+        mirror.push(u);
+      }
+      expect(table.length).toBe(mirror.length);
+    }
+    expect(mirror.length).toBeGreaterThan(20); // it grew well past its first row
+    expect(table.toArray()).toEqual(mirror);
+    table.clear();
+    expect(table.toArray()).toEqual([]);
+  });
+
+  it("'sinr' rows carry linear gains and the position", () => {
+    const table = new UserTable(2, true);
+    table.add(user(-90, { neighbourGain: [-100, -120], x: 0.25, y: -1.5 }));
+    const u = table.at(0);
+    expect(u.neighbourLin).toEqual([1e-10, 1e-12]);
+    expect([u.x, u.y]).toEqual([0.25, -1.5]);
+    expect(JSON.stringify({ users: table })).toBe('{"users":{"users":1}}');
   });
 });

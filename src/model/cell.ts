@@ -18,6 +18,7 @@ import type { Rng } from '../engine/rng.js';
 import type { CellConfig, ModelConfig } from '../scenario/resolve.js';
 import type { Arrival, ArrivalWindow } from './arrivals.js';
 
+/** One user, as an object: what `UserTable.at` returns and `UserTable.add` takes. */
 export interface User {
   /** Signal = serving power + gain (dB). */
   gain: number;
@@ -34,10 +35,136 @@ export interface User {
   y?: number;
 }
 
+/** Column offsets within a user's row of a `UserTable`. */
+const GAIN = 0;
+const SNR = 1;
+const DEPART = 2;
+const NB = 3;
+
+/**
+ * The users of one cell as rows of one Float64Array (no object per user): drift, departures,
+ * coverage and handoff scan every user of every cell each step, and at city scale objects would
+ * cost the cache and the garbage collector more than the model's own arithmetic.
+ *
+ * Row layout, `stride` numbers: gain, snrOffset, departStep, the gain towards each neighbour,
+ * and with 'sinr' the same gains as linear factors, then x and y. Removal moves the last row into
+ * the gap (users are unordered), so the order of users evolves exactly as an array's would under
+ * swap-remove and push.
+ */
+export class UserTable {
+  length = 0;
+  /** Numbers per row. */
+  readonly stride: number;
+  /** Offsets of the linear neighbour gains and of x ('sinr' only; -1 otherwise). */
+  readonly lin: number;
+  readonly pos: number;
+  rows: Float64Array;
+
+  constructor(
+    /** Neighbours of the cell (gains per row). */
+    readonly neighbours: number,
+    /** 'sinr': rows also hold linear gains and the position. */
+    readonly positioned: boolean,
+    rows = 8,
+  ) {
+    this.lin = positioned ? NB + neighbours : -1;
+    this.pos = positioned ? NB + 2 * neighbours : -1;
+    this.stride = NB + neighbours + (positioned ? neighbours + 2 : 0);
+    this.rows = new Float64Array(Math.max(1, rows) * this.stride);
+  }
+
+  /** Appends a row with the given first columns; the caller writes the neighbour columns. */
+  push(gain: number, snrOffset: number, departStep: number): number {
+    const r = this.length * this.stride;
+    if (r + this.stride > this.rows.length) this.grow();
+    this.rows[r + GAIN] = gain;
+    this.rows[r + SNR] = snrOffset;
+    this.rows[r + DEPART] = departStep;
+    this.length++;
+    return r;
+  }
+
+  /** Removes user `i`: the last user takes its place. */
+  removeAt(i: number): void {
+    const last = --this.length;
+    if (i === last) return;
+    const s = this.stride;
+    const row = this.rows;
+    for (let to = i * s, from = last * s, end = to + s; to < end; to++, from++)
+      row[to] = row[from]!;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  gain(i: number): number {
+    return this.rows[i * this.stride + GAIN]!;
+  }
+
+  /** User `i` as an object. */
+  at(i: number): User {
+    const r = i * this.stride;
+    const k = this.neighbours;
+    const row = this.rows;
+    const user: User = {
+      gain: row[r + GAIN]!,
+      snrOffset: row[r + SNR]!,
+      departStep: row[r + DEPART]!,
+      neighbourGain: Array.from(row.subarray(r + NB, r + NB + k)),
+    };
+    if (this.positioned) {
+      user.neighbourLin = Array.from(row.subarray(r + this.lin, r + this.lin + k));
+      user.x = row[r + this.pos]!;
+      user.y = row[r + this.pos + 1]!;
+    }
+    return user;
+  }
+
+  /** Appends a user given as an object (tests, tools); 'sinr' linear gains are derived. */
+  add(user: User): void {
+    const r = this.push(user.gain, user.snrOffset, user.departStep);
+    for (let k = 0; k < this.neighbours; k++) {
+      const g = user.neighbourGain[k] ?? Number.NEGATIVE_INFINITY;
+      this.rows[r + NB + k] = g;
+      if (this.positioned) this.rows[r + this.lin + k] = user.neighbourLin?.[k] ?? dbToLinear(g);
+    }
+    if (this.positioned) {
+      this.rows[r + this.pos] = user.x ?? Number.NaN;
+      this.rows[r + this.pos + 1] = user.y ?? Number.NaN;
+    }
+  }
+
+  /** Every user as an object, in table order. */
+  toArray(): User[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  }
+
+  /** Inspection and logs see a count, not the rows. */
+  toJSON(): { users: number } {
+    return { users: this.length };
+  }
+
+  private grow(): void {
+    const bigger = new Float64Array(Math.max(this.rows.length * 2, 8 * this.stride));
+    bigger.set(this.rows);
+    this.rows = bigger;
+  }
+}
+
+/** An empty user table for a cell of `config` under `radio`. */
+export function usersFor(config: CellConfig, radio: Radio): UserTable {
+  return new UserTable(
+    config.neighbours.length,
+    radio.model === 'sinr',
+    Math.min(config.capacity, 64),
+  );
+}
+
 export interface CellState {
   readonly config: CellConfig;
   power: number;
-  users: User[];
+  readonly users: UserTable;
   /** Poorly served users after the last step (kept for the next observation). */
   poorUsers: number;
 }
@@ -69,12 +196,13 @@ export function sinrDb(signalDbm: number, noiseDbm: number, interferenceMw: numb
   return signalDbm - 10 * Math.log10(dbToLinear(noiseDbm) + interferenceMw);
 }
 
-/** Interference a user of cell `cell` receives from its neighbours at their current power, mW. */
-export function interferenceMw(cells: readonly CellState[], cell: CellState, user: User): number {
+/** Interference user `i` of cell `cell` receives from its neighbours at their current power, mW. */
+export function interferenceMw(cells: readonly CellState[], cell: CellState, i: number): number {
   const nbs = cell.config.neighbours;
-  const lin = user.neighbourLin!;
+  const t = cell.users;
+  const r = i * t.stride + t.lin;
   let sum = 0;
-  for (let k = 0; k < nbs.length; k++) sum += dbToLinear(cells[nbs[k]!]!.power) * lin[k]!;
+  for (let k = 0; k < nbs.length; k++) sum += dbToLinear(cells[nbs[k]!]!.power) * t.rows[r + k]!;
   return sum;
 }
 
@@ -100,31 +228,40 @@ export function changePower(cell: CellState, direction: 1 | -1): void {
 }
 
 /** The paper's model: poorly served when signal or SNR is below its threshold. */
-export function isPoor(power: number, user: User, radio: Radio): boolean {
-  const signal = power + user.gain;
-  return signal < radio.poorSignalDbm || signal + user.snrOffset < radio.poorSnrDb;
+export function isPoor(power: number, gain: number, snrOffset: number, radio: Radio): boolean {
+  const signal = power + gain;
+  return signal < radio.poorSignalDbm || signal + snrOffset < radio.poorSnrDb;
 }
 
-/** Whether a user of `cell` is poorly served, under the scenario's radio model. */
+/** Whether user `i` of `cell` is poorly served, under the scenario's radio model. */
 export function isPoorIn(
   cells: readonly CellState[],
   cell: CellState,
-  user: User,
+  i: number,
   radio: Radio,
 ): boolean {
-  if (radio.model !== 'sinr') return isPoor(cell.power, user, radio);
-  const signal = cell.power + user.gain;
+  const t = cell.users;
+  const r = i * t.stride;
+  if (radio.model !== 'sinr') return isPoor(cell.power, t.rows[r + GAIN]!, t.rows[r + SNR]!, radio);
+  const signal = cell.power + t.rows[r + GAIN]!;
   if (signal < radio.poorSignalDbm) return true;
   // The same comparison as countPoor's, in linear terms: SINR < threshold.
-  const noiseAndInterference = dbToLinear(radio.sinr.noiseDbm) + interferenceMw(cells, cell, user);
+  const noiseAndInterference = dbToLinear(radio.sinr.noiseDbm) + interferenceMw(cells, cell, i);
   return dbToLinear(signal) < dbToLinear(radio.poorSnrDb) * noiseAndInterference;
 }
 
 /** Poorly served users of a cell; the 'sinr' model needs every cell (the neighbours' power). */
 export function countPoor(cell: CellState, radio: Radio, cells: readonly CellState[] = []): number {
+  const t = cell.users;
+  const { rows, stride, length } = t;
+  const power = cell.power;
   let poor = 0;
   if (radio.model !== 'sinr') {
-    for (const u of cell.users) if (isPoor(cell.power, u, radio)) poor++;
+    const { poorSignalDbm, poorSnrDb } = radio;
+    for (let r = 0, end = length * stride; r < end; r += stride) {
+      const signal = power + rows[r + GAIN]!;
+      if (signal < poorSignalDbm || signal + rows[r + SNR]! < poorSnrDb) poor++;
+    }
     return poor;
   }
   // Each neighbour's linear power once per cell, not once per user.
@@ -132,15 +269,15 @@ export function countPoor(cell: CellState, radio: Radio, cells: readonly CellSta
   const nbMw = nbs.map((j) => dbToLinear(cells[j]!.power));
   const noiseMw = dbToLinear(radio.sinr.noiseDbm);
   const threshold = dbToLinear(radio.poorSnrDb);
-  for (const u of cell.users) {
-    const signal = cell.power + u.gain;
+  for (let r = 0, end = length * stride; r < end; r += stride) {
+    const signal = power + rows[r + GAIN]!;
     if (signal < radio.poorSignalDbm) {
       poor++;
       continue;
     }
     let interference = 0;
-    const lin = u.neighbourLin!;
-    for (let k = 0; k < nbs.length; k++) interference += nbMw[k]! * lin[k]!;
+    const lin = r + t.lin;
+    for (let k = 0; k < nbs.length; k++) interference += nbMw[k]! * rows[lin + k]!;
     if (dbToLinear(signal) < threshold * (noiseMw + interference)) poor++;
   }
   return poor;
@@ -161,9 +298,11 @@ export function isFull(cell: CellState): boolean {
 
 /** Removes users whose call has ended by `step`. */
 export function departUsers(cell: CellState, step: number): void {
-  const users = cell.users;
-  for (let i = users.length - 1; i >= 0; i--) {
-    if (users[i]!.departStep <= step) removeAt(users, i);
+  const t = cell.users;
+  const rows = t.rows;
+  const stride = t.stride;
+  for (let i = t.length - 1; i >= 0; i--) {
+    if (rows[i * stride + DEPART]! <= step) t.removeAt(i);
   }
 }
 
@@ -187,8 +326,8 @@ export function admit(
     holdingSteps,
     neighbourSignalDbm,
     0,
-    x,
-    y,
+    x ?? Number.NaN,
+    y ?? Number.NaN,
   );
 }
 
@@ -210,8 +349,8 @@ export function admitFrom(
     w.holdingSteps[i]!,
     w.neighbourSignalDbm,
     i * w.neighbours,
-    w.x?.[i],
-    w.y?.[i],
+    w.x ? w.x[i]! : Number.NaN,
+    w.y ? w.y[i]! : Number.NaN,
   );
 }
 
@@ -225,52 +364,50 @@ function admitUser(
   holdingSteps: number,
   neighbourSignalDbm: ArrayLike<number>,
   base: number,
-  x: number | undefined,
-  y: number | undefined,
+  x: number,
+  y: number,
 ): AdmitResult {
   if (isFull(cell)) return 'full';
   const c = cell.config;
   const gain = signalDbm - c.powerMin;
   if (cell.power + gain < radio.signalFloorDbm) return 'noSignal';
+  const t = cell.users;
+  const r = t.push(gain, snrDb - signalDbm, step + holdingSteps);
+  const rows = t.rows;
   const nbs = c.neighbours;
-  const neighbourGain = new Array<number>(nbs.length);
   for (let k = 0; k < nbs.length; k++) {
-    neighbourGain[k] = neighbourSignalDbm[base + k]! - cells[nbs[k]!]!.config.powerMin;
+    rows[r + NB + k] = neighbourSignalDbm[base + k]! - cells[nbs[k]!]!.config.powerMin;
   }
-  const user: User = {
-    gain,
-    snrOffset: snrDb - signalDbm,
-    departStep: step + holdingSteps,
-    neighbourGain,
-  };
-  if (radio.model === 'sinr') {
-    user.neighbourLin = neighbourGain.map(dbToLinear);
-    user.x = x;
-    user.y = y;
+  if (t.positioned) {
+    for (let k = 0; k < nbs.length; k++) rows[r + t.lin + k] = dbToLinear(rows[r + NB + k]!);
+    rows[r + t.pos] = x;
+    rows[r + t.pos + 1] = y;
   }
-  cell.users.push(user);
   return 'admitted';
 }
 
 /** One step of channel drift; returns how many users fell below the floor and were dropped. */
 export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
   const { signalSdDb, snrSdDb } = radio.drift;
-  const users = cell.users;
+  const t = cell.users;
+  const n = t.length;
   const driftGain = signalSdDb > 0;
   const driftSnr = snrSdDb > 0 && radio.model !== 'sinr';
   const perUser = (driftGain ? 1 : 0) + (driftSnr ? 1 : 0);
   // Every user's draws at once, in the order the loop uses them (each one `normal(0, sd)`).
   const sds = driftGain && driftSnr ? [signalSdDb, snrSdDb] : [driftGain ? signalSdDb : snrSdDb];
-  const z = deviates(users.length * perUser);
-  rng.normals(z, users.length * perUser, sds);
+  const z = deviates(n * perUser);
+  rng.normals(z, n * perUser, sds);
+  const rows = t.rows;
+  const stride = t.stride;
   let k = 0;
   let dropped = 0;
-  for (let i = users.length - 1; i >= 0; i--) {
-    const u = users[i]!;
-    if (driftGain) u.gain += z[k++]!;
-    if (driftSnr) u.snrOffset += z[k++]!;
-    if (cell.power + u.gain < radio.signalFloorDbm) {
-      removeAt(users, i);
+  for (let i = n - 1; i >= 0; i--) {
+    const r = i * stride;
+    if (driftGain) rows[r + GAIN] = rows[r + GAIN]! + z[k++]!;
+    if (driftSnr) rows[r + SNR] = rows[r + SNR]! + z[k++]!;
+    if (cell.power + rows[r + GAIN]! < radio.signalFloorDbm) {
+      t.removeAt(i);
       dropped++;
     }
   }
@@ -293,18 +430,22 @@ export function handoff(
   const cell = cells[from]!;
   const nbs = cell.config.neighbours;
   if (nbs.length === 0) return 'none';
+  const t = cell.users;
   let worst = -1;
-  for (let i = 0; i < cell.users.length; i++) {
-    const u = cell.users[i]!;
-    if (isPoorIn(cells, cell, u, radio) && (worst < 0 || u.gain < cell.users[worst]!.gain))
+  let worstGain = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < t.length; i++) {
+    const gain = t.rows[i * t.stride + GAIN]!;
+    if (isPoorIn(cells, cell, i, radio) && (worst < 0 || gain < worstGain)) {
       worst = i;
+      worstGain = gain;
+    }
   }
   if (worst < 0) return 'none';
-  const user = cell.users[worst]!;
+  const r = worst * t.stride;
   let bestK = 0;
   let bestSignal = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < nbs.length; k++) {
-    const s = cells[nbs[k]!]!.power + user.neighbourGain[k]!;
+    const s = cells[nbs[k]!]!.power + t.rows[r + NB + k]!;
     if (s > bestSignal) {
       bestSignal = s;
       bestK = k;
@@ -312,45 +453,46 @@ export function handoff(
   }
   const target = cells[nbs[bestK]!]!;
   if (isFull(target)) return 'neighbourFull';
-  if (bestSignal < cell.power + user.gain + radio.handoffMarginDb) return 'neighbourWorse';
-  removeAt(cell.users, worst);
-  target.users.push(rehome(user, cells, from, nbs[bestK]!, radio, rng));
+  if (bestSignal < cell.power + worstGain + radio.handoffMarginDb) return 'neighbourWorse';
+  rehome(cells, from, worst, nbs[bestK]!, radio, rng);
+  t.removeAt(worst);
   return 'handedOff';
 }
 
-/** The user's channel as seen from its new serving cell. */
+/** Appends user `i` of cell `from` to cell `to`, its channel as seen from its new serving cell. */
 function rehome(
-  user: User,
   cells: readonly CellState[],
   from: number,
+  i: number,
   to: number,
   radio: Radio,
   rng: Rng,
-): User {
+): void {
+  const src = cells[from]!.users;
+  const r = i * src.stride;
   const oldNbs = cells[from]!.config.neighbours;
   const gainTo = (j: number): number => {
-    if (j === from) return user.gain;
+    if (j === from) return src.rows[r + GAIN]!;
     const k = oldNbs.indexOf(j);
-    if (k >= 0) return user.neighbourGain[k]!;
+    if (k >= 0) return src.rows[r + NB + k]!;
     // A cell the user had no channel to yet: draw one (from where it is, with 'sinr').
     const c = cells[j]!.config;
-    if (radio.model === 'sinr') return linkGainDb(radio.sinr, c, user.x!, user.y!, rng);
+    if (radio.model === 'sinr') {
+      return linkGainDb(radio.sinr, c, src.rows[r + src.pos]!, src.rows[r + src.pos + 1]!, rng);
+    }
     return rng.uniform(c.signalMin, c.signalMax) - c.powerMin;
   };
+  const dst = cells[to]!.users;
   const gain = gainTo(to);
-  const neighbourGain = cells[to]!.config.neighbours.map(gainTo);
-  const moved: User = {
-    gain,
-    snrOffset: user.snrOffset,
-    departStep: user.departStep,
-    neighbourGain,
-  };
-  if (radio.model === 'sinr') {
-    moved.neighbourLin = neighbourGain.map(dbToLinear);
-    moved.x = user.x;
-    moved.y = user.y;
+  const newNbs = cells[to]!.config.neighbours;
+  const q = dst.push(gain, src.rows[r + SNR]!, src.rows[r + DEPART]!);
+  for (let k = 0; k < newNbs.length; k++) dst.rows[q + NB + k] = gainTo(newNbs[k]!);
+  if (dst.positioned) {
+    for (let k = 0; k < newNbs.length; k++)
+      dst.rows[q + dst.lin + k] = dbToLinear(dst.rows[q + NB + k]!);
+    dst.rows[q + dst.pos] = src.rows[r + src.pos]!;
+    dst.rows[q + dst.pos + 1] = src.rows[r + src.pos + 1]!;
   }
-  return moved;
 }
 
 let scratch = new Float64Array(256);
@@ -358,9 +500,4 @@ let scratch = new Float64Array(256);
 function deviates(n: number): Float64Array {
   if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
   return scratch;
-}
-
-function removeAt<T>(items: T[], i: number): void {
-  const last = items.pop()!;
-  if (i < items.length) items[i] = last;
 }

@@ -230,7 +230,7 @@ export function beginGuidedEpisode(
   startMs: number,
   phase: Phase,
   episode: number,
-  cells: readonly { readonly users: readonly unknown[] }[],
+  cells: readonly { readonly users: { readonly length: number } }[],
 ): void {
   if (episode === 0) g.windowFrom = 0; // episodes are numbered per phase
   g.phase = phase;
@@ -369,7 +369,7 @@ export function learnFromGuidance(
 export function recordTrends(
   g: GuidanceState,
   drops: Int32Array,
-  cells: readonly { readonly users: readonly unknown[] }[],
+  cells: readonly { readonly users: { readonly length: number } }[],
 ): void {
   const t = g.config.planner.trendSteps;
   const slot = g.episodeSteps % t;

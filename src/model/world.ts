@@ -45,6 +45,7 @@ import {
   isFull,
   powerLevel,
   powerShare,
+  usersFor,
 } from './cell.js';
 import {
   beginGuidedEpisode,
@@ -199,7 +200,12 @@ export const zeroCounters = (cells: number): EpisodeCounters => ({
 export function createWorld(config: ModelConfig, rng: Rng): World {
   const n = config.cells.length;
   const cells = config.cells.map(
-    (c): CellState => ({ config: c, power: c.powerMin, users: [], poorUsers: 0 }),
+    (c): CellState => ({
+      config: c,
+      power: c.powerMin,
+      users: usersFor(c, config.radio),
+      poorUsers: 0,
+    }),
   );
   const agents = config.cells.map((c) => createAgent(stateShape(c.powerLevels, config.agent)));
   const sourcesOfCell: number[][] = config.cells.map(() => []);
@@ -269,7 +275,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     cell.power = c.powerMin + rng.int(0, c.powerLevels - 1) * c.powerStep;
     const load = Math.floor(rng.uniform(cfg.initialLoad.min, cfg.initialLoad.max) * c.capacity);
     const holding = meanHolding(world, i);
-    cell.users = [];
+    cell.users.clear();
     const initial = new ArrivalWindow(c.neighbours.length, cfg.radio.model === 'sinr', load);
     for (let u = 0; u < load; u++) {
       drawUserInto(initial, rng, c, cfg.cells, start, holding, cfg.radio);
