@@ -355,10 +355,16 @@ describe('Rng against seedrandom and in batches', () => {
     const out = new Float64Array(7);
     const sds = [0.7, 1.3]; // not powers of two: the rounding must match too
     for (let round = 0; round < 3; round++) {
-      a.normals(out, 7, sds);
+      a.normals(out, 7, sds[0]!, sds[1]);
       const one = Array.from({ length: 7 }, (_, k) => b.normal(0, sds[k % 2]!));
       expect(Array.from(out)).toEqual(one);
     }
     expect(a.next()).toBe(b.next());
+    const c = Rng.create(6);
+    const d = Rng.create(6);
+    c.normals(out, 5, 2.5);
+    expect(Array.from(out.subarray(0, 5))).toEqual(
+      Array.from({ length: 5 }, () => d.normal(0, 2.5)),
+    );
   });
 });

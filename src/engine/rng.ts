@@ -107,12 +107,12 @@ export class Rng {
 
   /**
    * Fills `out[0..count)` with the values of `count` successive calls `normal(0, sd)`, bit for
-   * bit, `sd` cycling through `sds` (e.g. [gain sd, SNR sd] for a user's two draws). One call per
-   * batch instead of one per draw keeps the deviates unboxed in hot loops.
+   * bit, `sd` alternating `sdEven`, `sdOdd` (e.g. a user's gain and SNR draws). One call per batch
+   * instead of one per draw keeps the deviates unboxed in hot loops.
    */
-  normals(out: Float64Array, count: number, sds: readonly number[]): void {
+  normals(out: Float64Array, count: number, sdEven: number, sdOdd = sdEven): void {
     for (let k = 0; k < count; k++) {
-      const sd = sds[k % sds.length]!;
+      const sd = (k & 1) === 0 ? sdEven : sdOdd;
       if (this.s[5] === 1) {
         this.s[5] = 0;
         out[k] = 0 + sd * this.s[4]!;

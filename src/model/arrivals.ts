@@ -198,3 +198,126 @@ export function generateArrivals(
   }
   return out;
 }
+
+/**
+ * Every traffic source's pending arrivals, copied out of the windows into one buffer the world
+ * owns. Each source has its own stretch of the buffer holding records of `stride` numbers
+ * (step, signalDbm, snrDb, holdingSteps, the neighbours' signals, and with 'sinr' x and y); the
+ * per-source bookkeeping lives in typed arrays indexed by source.
+ *
+ * Why: a step checks every source for arrivals due. With one window object per source, each check
+ * chased a chain of pointers to wherever that window happened to be allocated (in the actor
+ * engine, interleaved with the actors' own objects), which at 10,000 cells cost more than the
+ * admission itself. Here the check reads `due[s]`, a sequential array, and a due arrival is one
+ * record in one place.
+ */
+export class ArrivalQueues {
+  /** Step of each source's next pending arrival (Infinity when none is queued). */
+  readonly due: Float64Array;
+  /** Numbers per record, per source. */
+  readonly stride: Int32Array;
+  /** Offset of each source's stretch in `data`, its size in records, and its pending records. */
+  private readonly start: Int32Array;
+  private readonly size: Int32Array;
+  private readonly head: Int32Array;
+  private readonly count: Int32Array;
+  data: Float64Array;
+  /** End of the last stretch handed out, in numbers. */
+  private used = 0;
+
+  constructor(
+    neighbours: readonly number[],
+    positioned: boolean,
+    initialRecords: readonly number[],
+  ) {
+    const n = neighbours.length;
+    this.due = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.stride = Int32Array.from(neighbours, (k) => 4 + k + (positioned ? 2 : 0));
+    this.start = new Int32Array(n);
+    this.size = new Int32Array(n);
+    this.head = new Int32Array(n);
+    this.count = new Int32Array(n);
+    let total = 0;
+    for (let s = 0; s < n; s++) total += Math.max(1, initialRecords[s]!) * this.stride[s]!;
+    this.data = new Float64Array(Math.max(1, total));
+    for (let s = 0; s < n; s++) {
+      this.start[s] = this.used;
+      this.size[s] = Math.max(1, initialRecords[s]!);
+      this.used += this.size[s]! * this.stride[s]!;
+    }
+  }
+
+  /** Pending arrivals of source `s`. */
+  pending(s: number): number {
+    return this.count[s]!;
+  }
+
+  /** Offset in `data` of source `s`'s next pending record (only while one is pending). */
+  next(s: number): number {
+    return this.start[s]! + this.head[s]! * this.stride[s]!;
+  }
+
+  /** Drops source `s`'s next pending record. */
+  pop(s: number): void {
+    const left = --this.count[s]!;
+    if (left === 0) {
+      this.head[s] = 0;
+      this.due[s] = Number.POSITIVE_INFINITY;
+      return;
+    }
+    this.head[s]!++;
+    this.due[s] = this.data[this.next(s)]!;
+  }
+
+  /** Appends a window of source `s`'s arrivals (later than any pending one). */
+  push(s: number, w: ArrivalWindow): void {
+    const n = w.length;
+    if (n === 0) return;
+    const stride = this.stride[s]!;
+    const nb = w.neighbours;
+    if (stride !== 4 + nb + (w.x ? 2 : 0)) {
+      throw new Error(`internal error: a window for source ${s} has the wrong record shape`);
+    }
+    this.reserve(s, n);
+    const data = this.data;
+    let r = this.start[s]! + (this.head[s]! + this.count[s]!) * stride;
+    for (let i = 0; i < n; i++, r += stride) {
+      data[r] = w.step[i]!;
+      data[r + 1] = w.signalDbm[i]!;
+      data[r + 2] = w.snrDb[i]!;
+      data[r + 3] = w.holdingSteps[i]!;
+      for (let k = 0; k < nb; k++) data[r + 4 + k] = w.neighbourSignalDbm[i * nb + k]!;
+      if (w.x) {
+        data[r + 4 + nb] = w.x[i]!;
+        data[r + 5 + nb] = w.y![i]!;
+      }
+    }
+    if (this.count[s] === 0) this.due[s] = w.step[0]!;
+    this.count[s]! += n;
+  }
+
+  /** Room for `n` more records after the pending ones: slide them to the front, else move. */
+  private reserve(s: number, n: number): void {
+    const stride = this.stride[s]!;
+    const count = this.count[s]!;
+    if (this.head[s]! + count + n <= this.size[s]!) return;
+    const from = this.start[s]! + this.head[s]! * stride;
+    if (count + n <= this.size[s]!) {
+      this.data.copyWithin(this.start[s]!, from, from + count * stride);
+    } else {
+      // A new, larger stretch at the end (the old one is left unused).
+      const records = Math.max(count + n, 2 * this.size[s]!);
+      const need = this.used + records * stride;
+      if (need > this.data.length) {
+        const bigger = new Float64Array(Math.max(need, 2 * this.data.length));
+        bigger.set(this.data.subarray(0, this.used));
+        this.data = bigger;
+      }
+      this.data.copyWithin(this.used, from, from + count * stride);
+      this.start[s] = this.used;
+      this.size[s] = records;
+      this.used = need;
+    }
+    this.head[s] = 0;
+  }
+}

@@ -354,6 +354,34 @@ export function admitFrom(
   );
 }
 
+/**
+ * `admit` for the arrival record at `r` of `data` (`ArrivalQueues`): step, signal, SNR, holding
+ * steps, the neighbours' signals, and with 'sinr' the position.
+ */
+export function admitRecord(
+  cell: CellState,
+  data: Float64Array,
+  r: number,
+  cells: readonly CellState[],
+  radio: Radio,
+): AdmitResult {
+  const nb = cell.config.neighbours.length;
+  const positioned = radio.model === 'sinr';
+  return admitUser(
+    cell,
+    cells,
+    radio,
+    data[r]!,
+    data[r + 1]!,
+    data[r + 2]!,
+    data[r + 3]!,
+    data,
+    r + 4,
+    positioned ? data[r + 4 + nb]! : Number.NaN,
+    positioned ? data[r + 5 + nb]! : Number.NaN,
+  );
+}
+
 function admitUser(
   cell: CellState,
   cells: readonly CellState[],
@@ -395,9 +423,9 @@ export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
   const driftSnr = snrSdDb > 0 && radio.model !== 'sinr';
   const perUser = (driftGain ? 1 : 0) + (driftSnr ? 1 : 0);
   // Every user's draws at once, in the order the loop uses them (each one `normal(0, sd)`).
-  const sds = driftGain && driftSnr ? [signalSdDb, snrSdDb] : [driftGain ? signalSdDb : snrSdDb];
   const z = deviates(n * perUser);
-  rng.normals(z, n * perUser, sds);
+  if (driftGain) rng.normals(z, n * perUser, signalSdDb, driftSnr ? snrSdDb : signalSdDb);
+  else rng.normals(z, n * perUser, snrSdDb);
   const rows = t.rows;
   const stride = t.stride;
   let k = 0;
@@ -470,29 +498,41 @@ function rehome(
 ): void {
   const src = cells[from]!.users;
   const r = i * src.stride;
-  const oldNbs = cells[from]!.config.neighbours;
-  const gainTo = (j: number): number => {
-    if (j === from) return src.rows[r + GAIN]!;
-    const k = oldNbs.indexOf(j);
-    if (k >= 0) return src.rows[r + NB + k]!;
-    // A cell the user had no channel to yet: draw one (from where it is, with 'sinr').
-    const c = cells[j]!.config;
-    if (radio.model === 'sinr') {
-      return linkGainDb(radio.sinr, c, src.rows[r + src.pos]!, src.rows[r + src.pos + 1]!, rng);
-    }
-    return rng.uniform(c.signalMin, c.signalMax) - c.powerMin;
-  };
   const dst = cells[to]!.users;
-  const gain = gainTo(to);
+  const gain = gainTowards(cells, from, r, to, radio, rng);
   const newNbs = cells[to]!.config.neighbours;
   const q = dst.push(gain, src.rows[r + SNR]!, src.rows[r + DEPART]!);
-  for (let k = 0; k < newNbs.length; k++) dst.rows[q + NB + k] = gainTo(newNbs[k]!);
+  for (let k = 0; k < newNbs.length; k++) {
+    dst.rows[q + NB + k] = gainTowards(cells, from, r, newNbs[k]!, radio, rng);
+  }
   if (dst.positioned) {
-    for (let k = 0; k < newNbs.length; k++)
+    for (let k = 0; k < newNbs.length; k++) {
       dst.rows[q + dst.lin + k] = dbToLinear(dst.rows[q + NB + k]!);
+    }
     dst.rows[q + dst.pos] = src.rows[r + src.pos]!;
     dst.rows[q + dst.pos + 1] = src.rows[r + src.pos + 1]!;
   }
+}
+
+/** Gain towards cell `j` of the user in row `r` of cell `from`. */
+function gainTowards(
+  cells: readonly CellState[],
+  from: number,
+  r: number,
+  j: number,
+  radio: Radio,
+  rng: Rng,
+): number {
+  const src = cells[from]!.users;
+  if (j === from) return src.rows[r + GAIN]!;
+  const k = cells[from]!.config.neighbours.indexOf(j);
+  if (k >= 0) return src.rows[r + NB + k]!;
+  // A cell the user had no channel to yet: draw one (from where it is, with 'sinr').
+  const c = cells[j]!.config;
+  if (radio.model === 'sinr') {
+    return linkGainDb(radio.sinr, c, src.rows[r + src.pos]!, src.rows[r + src.pos + 1]!, rng);
+  }
+  return rng.uniform(c.signalMin, c.signalMax) - c.powerMin;
 }
 
 let scratch = new Float64Array(256);

@@ -32,9 +32,10 @@ import {
 } from '../agents/qlearning.js';
 import type { Rng } from '../engine/rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import { ArrivalWindow, drawUserInto } from './arrivals.js';
+import { ArrivalQueues, ArrivalWindow, drawUserInto } from './arrivals.js';
 import {
   admitFrom,
+  admitRecord,
   type CellState,
   changePower,
   countPoor,
@@ -111,24 +112,6 @@ export interface EpisodeCounters {
   cells: CellCounters[];
 }
 
-/** A source's pending arrivals: windows in order, and the next arrival (`w`, `i`). */
-interface ArrivalQueue {
-  windows: ArrivalWindow[];
-  w: number;
-  i: number;
-}
-
-/** Step of the source's next pending arrival (Infinity when none is queued). */
-function nextStep(q: ArrivalQueue): number {
-  while (q.w < q.windows.length) {
-    const win = q.windows[q.w]!;
-    if (q.i < win.length) return win.step[q.i]!;
-    q.w++;
-    q.i = 0;
-  }
-  return Number.POSITIVE_INFINITY;
-}
-
 export interface World {
   readonly config: ModelConfig;
   /** Simulated time of the control plane (the clock's time at the event being handled), ms. */
@@ -156,8 +139,8 @@ export interface World {
     readonly channel: Rng[];
     readonly agent: Rng[];
   };
-  /** Pending arrivals per traffic source (filled by the arrival processes). */
-  readonly queues: ArrivalQueue[];
+  /** Pending arrivals of every traffic source (filled by the arrival processes). */
+  readonly arrivals: ArrivalQueues;
   /** Source indices feeding each cell, in source order. */
   readonly sourcesOfCell: number[][];
   /** Drops in the last step, per cell (the next observation's drop count). */
@@ -231,7 +214,12 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
       channel: config.cells.map((c) => rng.fork(`channel/${c.id}`)),
       agent: config.cells.map((c) => rng.fork(`agent/${c.id}`)),
     },
-    queues: config.sources.map(() => ({ windows: [], w: 0, i: 0 })),
+    arrivals: new ArrivalQueues(
+      config.sources.map((src) => config.cells[src.cellIndex]!.neighbours.length),
+      config.radio.model === 'sinr',
+      // A window's worth at the mean rate, with room to spare; a busier window makes room.
+      config.sources.map((src) => Math.ceil(1.25 * src.ratePerStep * config.windowSteps) + 8),
+    ),
     sourcesOfCell,
     lastDrops: new Int32Array(n),
     scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
@@ -283,7 +271,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     }
   });
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio, world.cells);
-  for (const q of world.queues) dropStale(q, start);
+  for (let s = 0; s < world.config.sources.length; s++) dropStale(world.arrivals, s, start);
   if (world.guidance) {
     beginGuidedEpisode(
       world.guidance,
@@ -306,16 +294,11 @@ function meanHolding(world: World, cell: number): number {
 
 /** Adds a window of arrivals produced by traffic source `source`. */
 export function enqueueArrivals(world: World, source: number, arrivals: ArrivalWindow): void {
-  const q = world.queues[source]!;
-  if (q.w > 0) {
-    q.windows = q.windows.slice(q.w); // consumed windows go
-    q.w = 0;
-  }
-  if (arrivals.length > 0) q.windows.push(arrivals);
+  world.arrivals.push(source, arrivals);
 }
 
-function dropStale(q: ArrivalQueue, step: number): void {
-  while (nextStep(q) < step) q.i++;
+function dropStale(q: ArrivalQueues, s: number, step: number): void {
+  while (q.due[s]! < step) q.pop(s);
 }
 
 /**
@@ -323,9 +306,8 @@ function dropStale(q: ArrivalQueue, step: number): void {
  * step had run. That would silently lose users, so it is an engine error, never a result.
  */
 function lateArrival(world: World, source: number, step: number): never {
-  const q = world.queues[source]!;
   throw new Error(
-    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${nextStep(q)} reached the world at step ${step}`,
+    `internal error: an arrival of source '${world.config.sources[source]!.id}' for step ${world.arrivals.due[source]} reached the world at step ${step}`,
   );
 }
 
@@ -361,6 +343,7 @@ export function stepWorld(world: World): void {
   const n = cells.length;
   const counters = world.episodeCounters;
   const step = world.step;
+  const arrivals = world.arrivals;
 
   const guidance = world.guidance;
   const nowMs = step * config.stepMs + world.offsetMs;
@@ -403,13 +386,15 @@ export function stepWorld(world: World): void {
     const cell = cells[i]!;
     const c = counters.cells[i]!;
     departUsers(cell, step);
-    for (const s of world.sourcesOfCell[i]!) {
-      const q = world.queues[s]!;
-      let due = nextStep(q);
+    const sources = world.sourcesOfCell[i]!;
+    for (let j = 0; j < sources.length; j++) {
+      const s = sources[j]!;
+      let due = arrivals.due[s]!;
       if (due < step) lateArrival(world, s, step);
       while (due === step) {
-        const result = admitFrom(cell, q.windows[q.w]!, q.i++, cells, radio);
-        due = nextStep(q);
+        const result = admitRecord(cell, arrivals.data, arrivals.next(s), cells, radio);
+        arrivals.pop(s);
+        due = arrivals.due[s]!;
         c.arrivals++;
         if (result === 'full') c.refusedFull++;
         else if (result === 'noSignal') c.refusedSignal++;
