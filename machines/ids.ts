@@ -1,5 +1,8 @@
 /** Actor ids (and system ids, for `system.get(id)`) of the simulation's actors. */
 export const regionSystemId = (index: number): string => `region:${index}`;
+/** A group of leaf regions `first`..`last` (both inclusive). */
+export const regionGroupSystemId = (first: number, last: number): string =>
+  `regions:${first}-${last}`;
 export const baseStationSystemId = (cellId: string): string => `bs:${cellId}`;
 export const arrivalSystemId = (sourceId: string): string => `arrivals:${sourceId}`;
 export const PLANNER_ID = 'planner';

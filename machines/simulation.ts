@@ -1,6 +1,7 @@
 /**
- * The simulation root. It spawns the regions (each spawns up to 64 base stations, one per cell,
- * and each station the arrival processes of its cell), then runs the training episodes and the
+ * The simulation root. It spawns the regions (each spawns up to 16 base stations, one per cell,
+ * and each station the arrival processes of its cell; above 16 regions, groups of 16 regions sit
+ * between the root and them), then runs the training episodes and the
  * test episodes. Each episode lasts `stepsPerEpisode` steps of simulated time (one delayed event
  * on the shared clock); at its end the root closes the episode's counters, tells every region, and
  * publishes the episode (`episode.completed`, an emitted event the run adapter listens to).
@@ -13,16 +14,17 @@
  * histories.
  */
 import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
-import { regionsOf } from '../src/engine/regions.js';
+import { regionTree } from '../src/engine/regions.js';
 import type { Rng } from '../src/engine/rng.js';
 import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
 import { takeEvaluationJob, windowEnds } from '../src/llm/evaluator.js';
 import type { LlmRole } from '../src/llm/types.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
 import { type AlignmentAppliedEvent, alignmentControllerMachine } from './alignmentController.js';
-import { ALIGNMENT_ID, plannerSystemId, regionSystemId } from './ids.js';
+import { ALIGNMENT_ID, plannerSystemId } from './ids.js';
 import { plannerMachine } from './planner.js';
 import { regionMachine } from './region.js';
+import { regionGroupMachine } from './regionGroup.js';
 
 export interface SimulationInput {
   readonly world: World;
@@ -33,7 +35,11 @@ export interface SimulationInput {
 }
 
 export interface SimulationContext extends SimulationInput {
-  readonly regions: readonly ActorRefFrom<typeof regionMachine>[];
+  /** The regions, or groups of regions, under the root. */
+  readonly regions: readonly (
+    | ActorRefFrom<typeof regionMachine>
+    | ActorRefFrom<typeof regionGroupMachine>
+  )[];
   /** The planner, or one per region (`guidance.planner.scope: region`); none without guidance. */
   readonly planners: readonly ActorRefFrom<typeof plannerMachine>[];
   readonly alignment: ActorRefFrom<typeof alignmentControllerMachine> | null;
@@ -63,6 +69,7 @@ export const simulationMachine = setup({
   },
   actors: {
     region: regionMachine,
+    regionGroup: regionGroupMachine,
     planner: plannerMachine,
     alignmentController: alignmentControllerMachine,
   },
@@ -94,12 +101,18 @@ export const simulationMachine = setup({
                 input: { world, role: llm.evaluator },
               })
             : null,
-        regions: regionsOf(world.config.cells.length).map((cells, index) =>
-          spawn('region', {
-            id: regionSystemId(index),
-            systemId: regionSystemId(index),
-            input: { world, cells, arrivalRngs: context.arrivalRngs },
-          }),
+        regions: regionTree(world.config.cells.length).map((node) =>
+          'cells' in node
+            ? spawn('region', {
+                id: node.id,
+                systemId: node.id,
+                input: { world, cells: node.cells, arrivalRngs: context.arrivalRngs },
+              })
+            : spawn('regionGroup', {
+                id: node.id,
+                systemId: node.id,
+                input: { world, regions: node.regions, arrivalRngs: context.arrivalRngs },
+              }),
         ),
       };
     }),

@@ -569,6 +569,6 @@ describe('page assets', () => {
     const html = readFileSync('src/inspect/page/index.html', 'utf8');
     const app = readFileSync('src/inspect/page/app.mjs', 'utf8');
     for (const text of [html, app]) expect(text).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
-    expect(allMachineGraphs().length).toBe(6);
+    expect(allMachineGraphs().length).toBe(7);
   });
 });

@@ -18,6 +18,8 @@ const CLI = 'dist/src/cli/main.js';
 const aura = (...args: string[]) =>
   spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
+const baseStationGraph = () => allMachineGraphs().find((g) => g.id === 'baseStation')!;
+
 describe('machine graphs', () => {
   const planner = machineGraph(plannerMachine);
 
@@ -57,10 +59,11 @@ describe('machine graphs', () => {
     expect(statesOf(planner.root).find((s) => s.key === 'inFlight')!.entry).toEqual([]);
   });
 
-  it('covers the six machines, with nested and final states, re-entry and onDone', () => {
+  it('covers the seven machines, with nested and final states, re-entry and onDone', () => {
     const graphs = allMachineGraphs();
     expect(graphs.map((g) => g.id)).toEqual([
       'simulation',
+      'regionGroup',
       'region',
       'baseStation',
       'arrivalProcess',
@@ -76,7 +79,7 @@ describe('machine graphs', () => {
         trigger: 'onDone',
       }),
     );
-    const bs = graphs[2]!;
+    const bs = graphs.find((g) => g.id === 'baseStation')!;
     expect(bs.edges).toContainEqual(
       expect.objectContaining({
         source: 'baseStation.guided.cycle',
@@ -97,13 +100,13 @@ describe('machine graphs', () => {
     ]);
     expect(activeStateIds('planner', 'idle')).toEqual(['planner', 'planner.idle']);
     // every id names a state of the graph
-    const ids = new Set(statesOf(allMachineGraphs()[2]!.root).map((s) => s.id));
+    const ids = new Set(statesOf(baseStationGraph().root).map((s) => s.id));
     for (const id of activeStateIds('baseStation', { guided: { cycle: 'awaitingGuidance' } }))
       expect(ids.has(id)).toBe(true);
   });
 
   it('renders Mermaid with composites, initial and final states and labelled edges', () => {
-    const text = toMermaid(allMachineGraphs()[2]!);
+    const text = toMermaid(baseStationGraph());
     expect(text.startsWith('stateDiagram-v2\n')).toBe(true);
     expect(text).toContain('state baseStation_guided_cycle {');
     expect(text).toContain('[*] --> baseStation_idle');
@@ -155,7 +158,7 @@ describe('docs/machines.md', () => {
       expect(doc).toContain(`## ${g.id}\n`);
       expect(doc).toContain(`![${g.id} statechart](machines/${g.id}.svg)`);
     }
-    expect(doc.match(/```mermaid\nstateDiagram-v2/g)).toHaveLength(6);
+    expect(doc.match(/```mermaid\nstateDiagram-v2/g)).toHaveLength(7);
     expect(doc).toContain('Handled in every state: `users.arrived`.');
   });
 });
@@ -164,7 +167,7 @@ describe('aura machines', () => {
   it('prints Mermaid by default and JSON on request', () => {
     const mermaid = aura('machines');
     expect(mermaid.status).toBe(0);
-    expect(mermaid.stdout.match(/^stateDiagram-v2$/gm)).toHaveLength(6);
+    expect(mermaid.stdout.match(/^stateDiagram-v2$/gm)).toHaveLength(7);
     expect(mermaid.stdout).toContain('%% planner.mmd\nstateDiagram-v2');
     const json = aura('machines', '--format', 'json');
     expect(json.status).toBe(0);

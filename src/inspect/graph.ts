@@ -11,6 +11,7 @@ import { arrivalProcessMachine } from '../../machines/arrivalProcess.js';
 import { baseStationMachine } from '../../machines/baseStation.js';
 import { plannerMachine } from '../../machines/planner.js';
 import { regionMachine } from '../../machines/region.js';
+import { regionGroupMachine } from '../../machines/regionGroup.js';
 import { simulationMachine } from '../../machines/simulation.js';
 
 /** Every machine of the simulation, in the order of the actor tree. */
@@ -22,8 +23,13 @@ export const MACHINES: readonly { readonly machine: AnyStateMachine; readonly su
         'The root: spawns the regions, the planner and the alignment controller, then runs the training and test episodes.',
     },
     {
+      machine: regionGroupMachine,
+      summary:
+        'Above 16 regions (256 cells): up to 16 regions under the root; relays the episode events to them.',
+    },
+    {
       machine: regionMachine,
-      summary: 'Up to 64 base stations; relays the episode events to them.',
+      summary: 'Up to 16 base stations; relays the episode events to them.',
     },
     {
       machine: baseStationMachine,
