@@ -9,8 +9,12 @@
  *
  * Each case also reports user-steps/s (users served per simulated step, summed, per second),
  * its throughput relative to the 10-cell case, and the process's peak resident memory so far
- * (cases run in ascending size, so it is the largest case's peak). The `guided` rows measure the
- * engine with the planner actors and the simulated LLM, including regional planners at scale.
+ * (cases run in ascending size, so it is the largest case's peak). Whole-run rates include
+ * start-up (spawning the actors, drawing the first arrival windows) and shutdown; the `steady`
+ * fields measure the episodes after the first only, and `engineStartupSec` / `engineShutdownSec`
+ * give the two apart, so that a short run's fixed costs and the per-agent-step cost can both be
+ * read. The `guided` rows measure the engine with the planner actors and the simulated LLM,
+ * including regional planners at scale.
  */
 import { parseArgs } from 'node:util';
 import { runActors } from '../src/engine/actorEngine.js';
@@ -75,11 +79,28 @@ async function measure(
   model: ModelConfig,
   run: (m: ModelConfig, o: RunOptions) => RunOutcome | Promise<RunOutcome>,
 ) {
+  const ends: number[] = [];
   const t0 = process.hrtime.bigint();
-  const outcome = await run(model, { seed: 1, keepEpisodes: false });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const since = () => Number(process.hrtime.bigint() - t0) / 1e9;
+  const outcome = await run(model, {
+    seed: 1,
+    keepEpisodes: false,
+    onEpisode: () => {
+      ends.push(since());
+    },
+  });
+  const seconds = since();
+  // Steady state: the episodes after the first, between the first's end and the last's; the
+  // first episode's excess over them is start-up (actors spawned, first arrival windows), what
+  // follows the last is shutdown.
+  const agentStepsPerEpisode = model.cells.length * model.stepsPerEpisode;
+  const steadySeconds = ends.at(-1)! - ends[0]!;
+  const episodeSeconds = steadySeconds / (ends.length - 1);
   return {
     rate: totalAgentSteps(model) / seconds,
+    steadyRate: ((ends.length - 1) * agentStepsPerEpisode) / steadySeconds,
+    startupSeconds: Math.max(0, ends[0]! - episodeSeconds),
+    shutdownSeconds: seconds - ends.at(-1)!,
     userRate: userSteps(outcome) / seconds,
     outcome,
   };
@@ -98,7 +119,8 @@ const cases: Case[] = [
   { name: 'line-10', scenario: lineScenario(10, paper), agentSteps: unit },
   { name: 'line-100', scenario: lineScenario(100, paper), agentSteps: unit },
   { name: 'line-1000', scenario: lineScenario(1000, paper), agentSteps: 2.5 * unit },
-  { name: 'line-10000', scenario: lineScenario(10_000, paper), agentSteps: 5 * unit },
+  // Four episodes: three of steady state after the first.
+  { name: 'line-10000', scenario: lineScenario(10_000, paper), agentSteps: 10 * unit },
 ];
 
 const results: Record<string, number | string>[] = [];
@@ -109,29 +131,44 @@ for (const c of cases) {
   const warm = resolveModel(sized(c.scenario, c.agentSteps / 10, steps), 'normal');
   await measure(warm, runActors);
   await measure(warm, runPlainLoop);
-  const engine: number[] = [];
-  const plain: number[] = [];
-  const users: number[] = [];
-  let messages = 0;
+  const engine: Awaited<ReturnType<typeof measure>>[] = [];
+  const plain: Awaited<ReturnType<typeof measure>>[] = [];
   for (let r = 0; r < repeats; r++) {
-    const e = await measure(model, runActors);
-    engine.push(e.rate);
-    users.push(e.userRate);
-    messages = e.outcome.messages;
-    plain.push((await measure(model, runPlainLoop)).rate);
+    engine.push(await measure(model, runActors));
+    plain.push(await measure(model, runPlainLoop));
   }
+  const of = (
+    ms: typeof engine,
+    key: 'rate' | 'steadyRate' | 'startupSeconds' | 'shutdownSeconds' | 'userRate',
+  ) => median(ms.map((m) => m[key]));
   const agentSteps = totalAgentSteps(model);
-  const base = results.find((r) => r.cells === 10)?.engineAgentStepsPerSec as number | undefined;
+  const base = results.find((r) => r.cells === 10);
   const row = {
     name: c.name,
     cells: model.cells.length,
-    engineAgentStepsPerSec: Math.round(median(engine)),
-    plainAgentStepsPerSec: Math.round(median(plain)),
-    ratio: Number((median(engine) / median(plain)).toFixed(3)),
-    messagesPerAgentStep: Number((messages / agentSteps).toFixed(5)),
-    engineUserStepsPerSec: Math.round(median(users)),
+    engineAgentStepsPerSec: Math.round(of(engine, 'rate')),
+    plainAgentStepsPerSec: Math.round(of(plain, 'rate')),
+    ratio: Number((of(engine, 'rate') / of(plain, 'rate')).toFixed(3)),
+    messagesPerAgentStep: Number((engine[0]!.outcome.messages / agentSteps).toFixed(5)),
+    engineUserStepsPerSec: Math.round(of(engine, 'userRate')),
     /** Engine agent-steps/s relative to the 10-cell case (null for the cases before it). */
-    vs10Cells: base ? Number((median(engine) / base).toFixed(3)) : null,
+    vs10Cells: base
+      ? Number((of(engine, 'rate') / (base.engineAgentStepsPerSec as number)).toFixed(3))
+      : null,
+    /** The same over the episodes after the first: no start-up, no shutdown. */
+    engineSteadyAgentStepsPerSec: Math.round(of(engine, 'steadyRate')),
+    plainSteadyAgentStepsPerSec: Math.round(of(plain, 'steadyRate')),
+    steadyRatio: Number((of(engine, 'steadyRate') / of(plain, 'steadyRate')).toFixed(3)),
+    steadyVs10Cells: base
+      ? Number(
+          (of(engine, 'steadyRate') / (base.engineSteadyAgentStepsPerSec as number)).toFixed(3),
+        )
+      : null,
+    /** Seconds the engine spends starting (beyond a steady episode) and shutting down; plain. */
+    engineStartupSec: Number(of(engine, 'startupSeconds').toFixed(3)),
+    engineShutdownSec: Number(of(engine, 'shutdownSeconds').toFixed(3)),
+    plainStartupSec: Number(of(plain, 'startupSeconds').toFixed(3)),
+    episodesPerRun: model.trainingEpisodes + model.testEpisodes,
     agentStepsPerRun: agentSteps,
     repeats,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -139,7 +176,7 @@ for (const c of cases) {
   results.push(row as unknown as Record<string, number | string>);
   if (!asJson) {
     process.stderr.write(
-      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(8)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(8)}/s  ratio ${row.ratio.toFixed(3)}  vs 10 cells ${row.vs10Cells ?? '  –  '}  msgs/agent-step ${row.messagesPerAgentStep}  user-steps ${row.engineUserStepsPerSec}/s  peak RSS ${row.peakRssMiB} MiB\n`,
+      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(8)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(8)}/s  ratio ${row.ratio.toFixed(3)}  vs 10 cells ${row.vs10Cells ?? '  –  '}  | steady: ratio ${row.steadyRatio.toFixed(3)}  vs 10 cells ${row.steadyVs10Cells ?? '  –  '}  | start-up ${row.engineStartupSec} s, shutdown ${row.engineShutdownSec} s  msgs/agent-step ${row.messagesPerAgentStep}  user-steps ${row.engineUserStepsPerSec}/s  peak RSS ${row.peakRssMiB} MiB\n`,
     );
   }
 }

@@ -23,6 +23,17 @@ describe('engine benchmark', () => {
       // The quick 10,000-cell case has 10-step episodes: start-up messages weigh more there.
       expect(c.messagesPerAgentStep).toBeLessThan(c.cells >= 10_000 ? 0.5 : 0.1);
       expect(c.repeats).toBe(1);
+      // Steady state: the episodes after the first, which every case has.
+      expect(c.episodesPerRun).toBeGreaterThanOrEqual(2);
+      expect(c.engineSteadyAgentStepsPerSec).toBeGreaterThan(0);
+      expect(c.steadyRatio).toBeCloseTo(
+        c.engineSteadyAgentStepsPerSec / c.plainSteadyAgentStepsPerSec,
+        2,
+      );
+      if (c.cells <= 10) expect(c.steadyVs10Cells).toBeNull();
+      else expect(c.steadyVs10Cells).toBeGreaterThan(0);
+      expect(c.engineStartupSec).toBeGreaterThanOrEqual(0);
+      expect(c.engineShutdownSec).toBeGreaterThanOrEqual(0);
       expect(c.peakRssMiB).toBeGreaterThan(0);
     }
     expect(out.guided.map((g: { cells: number }) => g.cells)).toEqual([2, 2, 100, 1000]);
