@@ -8,7 +8,13 @@ import {
 } from '../src/agents/alignment.js';
 import { ACTION_COUNT, createAgent, stateShape } from '../src/agents/qlearning.js';
 import { Rng } from '../src/engine/rng.js';
-import { applyEvaluation, takeEvaluationJob } from '../src/llm/evaluator.js';
+import {
+  applyEvaluation,
+  type EvaluationJob,
+  type EvaluatorCall,
+  takeEvaluationJob,
+} from '../src/llm/evaluator.js';
+import type { Completion } from '../src/llm/types.js';
 import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import { guidedPaper } from './helpers/guided.js';
@@ -63,17 +69,32 @@ describe('applying an evaluation', () => {
     return { world, job: takeEvaluationJob(world) };
   };
   const reply = (text: string) => ({ text, inputTokens: 10, outputTokens: 5 });
+  /** A network-wide evaluation that has come back with `completion` (null: failed). */
+  const settledCall = (job: EvaluationJob, completion: Completion | null): EvaluatorCall => ({
+    job,
+    settled: true,
+    latencyMs: 0,
+    parts: [
+      {
+        cells: [0, 1],
+        settled: true,
+        latencyMs: 0,
+        completion,
+        failure: completion ? null : 'error',
+      },
+    ],
+  });
 
   it('rewards each scored agent on exactly its taken history and tunes it by its feedback', () => {
     const { world, job } = setUp();
     const before = world.agents.map((a) => a.q.slice());
-    applyEvaluation(world, {
-      job,
-      settled: true,
-      latencyMs: 0,
-      failure: null,
-      completion: reply('<scores>\nrural: 0.5 | explore less\nurban: 7 | save energy\n</scores>'),
-    });
+    applyEvaluation(
+      world,
+      settledCall(
+        job,
+        reply('<scores>\nrural: 0.5 | explore less\nurban: 7 | save energy\n</scores>'),
+      ),
+    );
     const changed = (i: number) =>
       [...world.agents[i]!.q.keys()].filter((k) => world.agents[i]!.q[k] !== before[i]![k]);
     const visited = (i: number) =>
@@ -105,13 +126,7 @@ describe('applying an evaluation', () => {
   it('a failed evaluation changes nothing', () => {
     const { world, job } = setUp();
     const before = world.agents.map((a) => Array.from(a.q));
-    applyEvaluation(world, {
-      job,
-      settled: true,
-      latencyMs: 0,
-      failure: 'error',
-      completion: null,
-    });
+    applyEvaluation(world, settledCall(job, null));
     expect(world.agents.map((a) => Array.from(a.q))).toEqual(before);
     expect(world.guidance!.feedbackLog).toEqual([]);
   });

@@ -9,13 +9,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
 import { Rng } from '../src/engine/rng.js';
+import { callEvaluator, takeEvaluationJob } from '../src/llm/evaluator.js';
+import type { CallResult, LlmGateway } from '../src/llm/gateway.js';
+import { readEvaluatorSnapshot } from '../src/llm/prompt.js';
 import { SimulatedProvider } from '../src/llm/simulated.js';
 import type { LlmProvider, Prompt } from '../src/llm/types.js';
+import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
 import { executeRun } from '../src/run/execute.js';
 import { buildSummary } from '../src/run/summary.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
+import { fakeServer } from './helpers/fakeLlm.js';
 
 const city = (planner: Partial<Scenario['guidance']['planner']>, rings = 3): Scenario => {
   const base = loadScenarioFile('scenarios/city-sinr.yaml');
@@ -28,21 +33,25 @@ const city = (planner: Partial<Scenario['guidance']['planner']>, rings = 3): Sce
   };
 };
 
-/** The simulated model, remembering every planner prompt's targets. */
-function recording(): { provider: LlmProvider; targets: string[][] } {
+/** The simulated model, remembering every planner prompt's targets and evaluator prompt's agents. */
+function recording(): { provider: LlmProvider; targets: string[][]; evaluated: string[][] } {
   const targets: string[][] = [];
+  const evaluated: string[][] = [];
   const inner = new SimulatedProvider(
     { model: 'rec', errorRate: 0, failureRate: 0, verbosity: 'terse' },
     Rng.create(5),
   );
   return {
     targets,
+    evaluated,
     provider: {
       name: 'rec',
       model: 'rec',
       complete: (p: Prompt) => {
         if (p.kind === 'planner') {
           targets.push(/Target cells: ([^.]*)\./.exec(p.user)![1]!.split(', '));
+        } else {
+          evaluated.push(readEvaluatorSnapshot(p.user)!.agents.map((a) => a.id));
         }
         return inner.complete(p);
       },
@@ -208,4 +217,147 @@ describe('results at scale', () => {
     expect(JSON.parse(one[2]!).guidance.planners).toBe(4);
     expect(new Set(one).size).toBe(4); // seeds and configurations differ
   }, 120_000);
+});
+
+describe('regional evaluations (aura, alignment.scope: region)', () => {
+  const aura = (scope: 'network' | 'region') => {
+    const s = city({ scope: 'region', regionCells: 8 });
+    return resolveModel(
+      { ...s, guidance: { ...s.guidance, alignment: { ...s.guidance.alignment, scope } } },
+      'normal',
+      'aura',
+    );
+  };
+
+  it('one evaluator prompt per planner region, each scoring exactly its agents', async () => {
+    const model = aura('region');
+    const { provider, evaluated } = recording();
+    const outcome = await runActors(model, { seed: 1, provider: () => provider });
+    const regions = model.guidance!.plannerRegions.map((r) => r.map((i) => model.cells[i]!.id));
+    // One window per phase while the agents learn (training only here): five prompts.
+    expect(evaluated).toEqual(regions);
+    const ledger = outcome.world.guidance!.ledger.training;
+    expect(ledger.evaluations).toBe(5);
+    expect(ledger.delayedRewards).toBe(model.cells.length); // every agent scored once
+    expect(ledger.rejectedScores).toBe(0);
+  });
+
+  it("'network' keeps one prompt for every agent; 'region' prompts are each a fraction of it", async () => {
+    const prompts = async (scope: 'network' | 'region') => {
+      const sizes: number[] = [];
+      const inner = recording().provider;
+      await runActors(aura(scope), {
+        seed: 1,
+        provider: () => ({
+          ...inner,
+          complete: (p: Prompt) => {
+            if (p.kind === 'evaluator') sizes.push(p.user.length);
+            return inner.complete(p);
+          },
+        }),
+      });
+      return sizes;
+    };
+    const [whole] = await prompts('network');
+    const parts = await prompts('region');
+    expect(parts).toHaveLength(5);
+    for (const size of parts) expect(size).toBeLessThan(whole! / 3);
+  });
+
+  it('over the network the region prompts are all in flight together; the evaluation waits for the last', async () => {
+    // The fifth evaluator request is answered only after the other four have arrived.
+    let waiting: (() => void)[] = [];
+    const server = await fakeServer('openai', (req) => {
+      if (req.prompt.kind !== 'evaluator') return undefined;
+      return new Promise<undefined>((resolve) => {
+        waiting.push(() => resolve(undefined));
+        if (waiting.length === 5) {
+          for (const go of waiting.reverse()) go();
+          waiting = [];
+        }
+      });
+    });
+    try {
+      const s = city({ scope: 'region', regionCells: 8 });
+      const { summary } = await executeRun({
+        scenario: {
+          ...s,
+          guidance: {
+            ...s.guidance,
+            llm: {
+              ...s.guidance.llm,
+              provider: 'openai-compatible',
+              baseUrl: server.url,
+              concurrency: 8,
+            },
+            alignment: { ...s.guidance.alignment, scope: 'region' },
+          },
+        },
+        traffic: 'normal',
+        config: 'aura',
+        seed: 1,
+      });
+      const evaluations = server.requests.filter((r) => r.prompt.kind === 'evaluator');
+      expect(evaluations).toHaveLength(5);
+      const g = summary.guidance!;
+      expect(g.training.evaluations).toBe(5);
+      expect(g.training.delayedRewards).toBe(37);
+      expect(summary.llm.failedCalls).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a regional evaluation has settled when its last part has, its latency the slowest part’s', () => {
+    const model = aura('region');
+    const world = createWorld(model, Rng.create(1));
+    beginEpisode(world, 'training', 0);
+    for (let k = 0; k < 10; k++) stepWorld(world);
+    endEpisode(world);
+    const pending: ((r: CallResult) => void)[] = [];
+    const gateway = {
+      call: (_role: string, _prompt: Prompt, onSettled: (r: CallResult) => void) => {
+        pending.push(onSettled);
+        return null; // a network call: answered later
+      },
+    } as unknown as LlmGateway;
+    let late = 0;
+    const call = callEvaluator(
+      world,
+      { name: 'evaluator', gateway, latencyRng: Rng.create(2) },
+      takeEvaluationJob(world),
+      () => late++,
+    );
+    expect(call.parts.map((p) => p.cells)).toEqual(model.guidance!.plannerRegions);
+    const reply = (): CallResult => ({
+      completion: { text: '<scores>\n</scores>', inputTokens: 1, outputTokens: 1 },
+      failure: null,
+      detail: null,
+      measuredMs: 5,
+      attempts: 1,
+    });
+    for (const settle of pending.slice(0, 4)) settle(reply());
+    expect([late, call.settled]).toEqual([0, false]);
+    pending[4]!(reply());
+    expect([late, call.settled]).toEqual([1, true]);
+    expect(call.latencyMs).toBe(Math.max(...call.parts.map((p) => p.latencyMs)));
+    expect(new Set(call.parts.map((p) => p.latencyMs)).size).toBeGreaterThan(1); // drawn per part
+  });
+
+  it('is deterministic: the same seed gives the same summary', async () => {
+    const run = async () => {
+      const s = city({ scope: 'region', regionCells: 8 });
+      const { summary } = await executeRun({
+        scenario: {
+          ...s,
+          guidance: { ...s.guidance, alignment: { ...s.guidance.alignment, scope: 'region' } },
+        },
+        traffic: 'normal',
+        config: 'aura',
+        seed: 3,
+      });
+      return JSON.stringify(summary);
+    };
+    expect(await run()).toBe(await run());
+  });
 });

@@ -95,14 +95,18 @@ export function evaluatorSnapshot(
   window: EpisodeCounters,
   histories: readonly History[],
   episodes: { from: number; to: number; phase: string },
+  /** The agents to show (cell indices; all by default). */
+  only?: readonly number[],
 ): EvaluatorSnapshot {
   const g = world.guidance!;
   const steps = Math.max(1, window.steps);
+  const cells = only ?? world.config.cells.map((_, i) => i);
   return {
     episodes,
     systemFailures: window.systemFailures,
     steps: window.steps,
-    agents: world.config.cells.map((cell, i): AgentHistorySnapshot => {
+    agents: cells.map((i): AgentHistorySnapshot => {
+      const cell = world.config.cells[i]!;
       const c = window.cells[i]!;
       const users = c.usersSum / steps;
       return {

@@ -31,13 +31,26 @@ export interface EvaluationJob {
   readonly window: EpisodeCounters;
 }
 
-export interface EvaluatorCall {
-  readonly job: EvaluationJob;
+/** One prompt of an evaluation: the agents (cell indices) it scores and its call's outcome. */
+export interface EvaluatorPart {
+  readonly cells: readonly number[];
   /** False while a network call is in flight (simulated time stands still meanwhile). */
   settled: boolean;
   latencyMs: number;
   completion: Completion | null;
   failure: CallFailure | null;
+}
+
+/**
+ * An evaluation in flight: one part for the whole network, or one per planner region
+ * (`alignment.scope: region`), sent together. It is settled when every part is, and its results
+ * arrive after the slowest part's latency.
+ */
+export interface EvaluatorCall {
+  readonly job: EvaluationJob;
+  readonly parts: readonly EvaluatorPart[];
+  settled: boolean;
+  latencyMs: number;
 }
 
 const ledgerOf = (world: World, phase: Phase): LlmCounts =>
@@ -93,7 +106,10 @@ export function finishEvaluation(core: AlignmentCore): void {
   core.call = null;
 }
 
-/** Calls the evaluator for a job: builds the prompt, draws the latency, asks the model. */
+/**
+ * Calls the evaluator for a job: builds the prompts (one, or one per region), draws each call's
+ * latency, asks the model. `onLateReply` runs once, when the last network reply has settled.
+ */
 export function callEvaluator(
   world: World,
   role: LlmRole,
@@ -102,35 +118,53 @@ export function callEvaluator(
 ): EvaluatorCall {
   const g = world.guidance!;
   const counts = ledgerOf(world, job.phase);
-  const prompt = buildEvaluatorPrompt(
-    evaluatorSnapshot(world, job.window, job.histories, job.episodes),
+  const groups: readonly (readonly number[])[] =
+    g.config.alignment?.scope === 'region'
+      ? world.config.guidance!.plannerRegions
+      : [world.config.cells.map((_, i) => i)];
+  const prompts = groups.map((cells) =>
+    buildEvaluatorPrompt(evaluatorSnapshot(world, job.window, job.histories, job.episodes, cells)),
   );
   // The next window is compared with this one.
   const steps = Math.max(1, job.window.steps);
   job.window.cells.forEach((c, i) => {
     g.previousDropsPerStep[i] = Number((c.droppedRequests / steps).toFixed(3));
   });
-  counts.evaluations++;
-  const drawnMs = sampleLatencyMs(g.config.llm.latency, role.latencyRng);
-  const call: EvaluatorCall = {
-    job,
+  const parts: EvaluatorPart[] = groups.map((cells) => ({
+    cells,
     settled: false,
     latencyMs: 0,
     completion: null,
     failure: null,
-  };
-  const settle = (result: CallResult) => {
+  }));
+  const call: EvaluatorCall = { job, parts, settled: false, latencyMs: 0 };
+  const settle = (
+    part: EvaluatorPart,
+    drawnMs: number,
+    promptTokens: number,
+    result: CallResult,
+  ) => {
     const outcome = simulatedOutcome(result, drawnMs, g.config.llm, g.config.timeoutMs);
-    Object.assign(call, outcome, { settled: true });
-    const promptTokens = estimateTokens(prompt.system + prompt.user);
+    Object.assign(part, outcome, { settled: true });
     countCall(counts, result, outcome.latencyMs, promptTokens);
     if (!outcome.completion) counts.failedEvaluations++;
+    if (parts.every((p) => p.settled)) {
+      call.settled = true;
+      call.latencyMs = Math.max(...parts.map((p) => p.latencyMs));
+      return true;
+    }
+    return false;
   };
-  const now = role.gateway.call(role.name, prompt, (result) => {
-    settle(result);
-    onLateReply();
+  parts.forEach((part, k) => {
+    const prompt = prompts[k]!;
+    counts.evaluations++;
+    const drawnMs = sampleLatencyMs(g.config.llm.latency, role.latencyRng);
+    const promptTokens = estimateTokens(prompt.system + prompt.user);
+    const now = role.gateway.call(role.name, prompt, (result) => {
+      if (settle(part, drawnMs, promptTokens, result)) onLateReply();
+    });
+    if (now) settle(part, drawnMs, promptTokens, now);
   });
-  if (now) settle(now);
   return call;
 }
 
@@ -139,37 +173,40 @@ export function applyEvaluation(world: World, call: EvaluatorCall): void {
   const g = world.guidance!;
   const alignment = g.config.alignment!;
   const counts = ledgerOf(world, call.job.phase);
-  if (!call.completion) return;
-  const ids = world.config.cells.map((c) => c.id);
-  const { scores, rejected } = translateScores(call.completion.text, ids);
-  counts.rejectedScores += rejected.length;
-  ids.forEach((id, i) => {
-    const scored = scores.get(id);
-    if (!scored) return;
-    counts.delayedPairs += applyDelayedReward(
-      world.agents[i]!,
-      call.job.histories[i]!,
-      scored.score,
-      world.config.agent.alpha,
-      alignment.apply,
-    );
-    counts.delayedRewards++;
-    counts.delayedRewardSum += scored.score;
-    if (!alignment.feedback || scored.feedback === '') return;
-    const { tuning, changes } = translateFeedback(scored.feedback, g.tuning[i]!);
-    g.tuning[i] = tuning;
-    counts.parameterChanges += changes.length;
-    for (const ch of changes) {
-      g.feedbackLog.push({
-        phase: call.job.phase,
-        episode: call.job.episode,
-        agent: id,
-        feedback: scored.feedback,
-        parameter: ch.parameter,
-        from: ch.from,
-        to: ch.to,
-        rule: ch.rule,
-      });
-    }
-  });
+  for (const part of call.parts) {
+    if (!part.completion) continue;
+    const ids = part.cells.map((i) => world.config.cells[i]!.id);
+    const { scores, rejected } = translateScores(part.completion.text, ids);
+    counts.rejectedScores += rejected.length;
+    ids.forEach((id, k) => {
+      const scored = scores.get(id);
+      if (!scored) return;
+      const i = part.cells[k]!;
+      counts.delayedPairs += applyDelayedReward(
+        world.agents[i]!,
+        call.job.histories[i]!,
+        scored.score,
+        world.config.agent.alpha,
+        alignment.apply,
+      );
+      counts.delayedRewards++;
+      counts.delayedRewardSum += scored.score;
+      if (!alignment.feedback || scored.feedback === '') return;
+      const { tuning, changes } = translateFeedback(scored.feedback, g.tuning[i]!);
+      g.tuning[i] = tuning;
+      counts.parameterChanges += changes.length;
+      for (const ch of changes) {
+        g.feedbackLog.push({
+          phase: call.job.phase,
+          episode: call.job.episode,
+          agent: id,
+          feedback: scored.feedback,
+          parameter: ch.parameter,
+          from: ch.from,
+          to: ch.to,
+          rule: ch.rule,
+        });
+      }
+    });
+  }
 }

@@ -733,6 +733,12 @@ export const AlignmentSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Apply the evaluator’s verbal feedback as bounded parameter changes.'),
+  scope: z
+    .enum(['network', 'region'])
+    .optional()
+    .describe(
+      "'network' (the default): one evaluation prompt for every agent. 'region': one per planner region (guidance.planner.scope: region), sent together, each scoring its region's agents — prompts stay small at city scale.",
+    ),
 });
 
 export const GuidanceSchema = z.strictObject({

@@ -20,7 +20,10 @@ export interface SeenRequest {
   readonly prompt: Prompt;
 }
 
-/** What to answer: a reply, or `hang` (never answer), or undefined for the default answer. */
+/**
+ * What to answer: a reply, or `hang` (never answer), or undefined for the default answer (or a
+ * promise of one, to answer later).
+ */
 export type Reply =
   | { status: number; headers?: Record<string, string>; body: string }
   | 'hang'
@@ -78,7 +81,7 @@ export function okBody(api: Api, text: string, inputTokens = 120, outputTokens =
 
 export async function fakeServer(
   api: Api,
-  behaviour: (req: SeenRequest) => Reply = () => undefined,
+  behaviour: (req: SeenRequest) => Reply | Promise<Reply> = () => undefined,
 ): Promise<FakeServer> {
   const requests: SeenRequest[] = [];
   const model = answerer();
@@ -101,7 +104,7 @@ export async function fakeServer(
       prompt: promptOf(api, body),
     };
     requests.push(seen);
-    const reply = behaviour(seen);
+    const reply = await behaviour(seen);
     if (reply === 'hang') {
       hanging.add(res);
       return;
