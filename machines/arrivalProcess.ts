@@ -4,9 +4,9 @@
  * stream and sends them, as one `users.arrived` event, to that base station. Once the windows
  * cover the whole run it rests (`exhausted`).
  */
-import { assign, sendParent, setup } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
-import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
+import { type ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import type { Radio } from '../src/model/cell.js';
 import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
 
@@ -27,8 +27,6 @@ export interface ArrivalProcessInput {
 export interface ArrivalProcessContext extends ArrivalProcessInput {
   /** First step of the next window to generate. */
   readonly nextStep: number;
-  /** The window generated on entering `emitting` (handed to the base station). */
-  readonly window: ArrivalWindow;
 }
 
 /** Sent to a base station: one window of new users for its cell. */
@@ -38,16 +36,16 @@ export interface UsersArrivedEvent {
   readonly arrivals: ArrivalWindow;
 }
 
-const NO_ARRIVALS = new ArrivalWindow(0, false, 0);
-
 export const arrivalProcessMachine = setup({
   types: {
     input: {} as ArrivalProcessInput,
     context: {} as ArrivalProcessContext,
   },
   actions: {
-    drawWindow: assign(({ context }) => ({
-      window: generateArrivals(
+    // Draws the next window and hands it to the base station, which queues it in the world: the
+    // window is not kept in the context (that would double the arrivals held in memory).
+    emitWindow: enqueueActions(({ context, enqueue }) => {
+      const arrivals = generateArrivals(
         context.rng,
         context.source,
         context.cells,
@@ -55,18 +53,14 @@ export const arrivalProcessMachine = setup({
         Math.min(context.nextStep + context.windowSteps, context.totalSteps),
         context.episodeSteps,
         context.radio,
-      ),
-      nextStep: context.nextStep + context.windowSteps,
-    })),
-    // The world queues the window; keeping it here too would double the arrivals held in memory.
-    forgetWindow: assign({ window: NO_ARRIVALS }),
-    deliverWindow: sendParent(
-      ({ context }): UsersArrivedEvent => ({
+      );
+      enqueue.sendParent({
         type: 'users.arrived',
         sourceIndex: context.sourceIndex,
-        arrivals: context.window,
-      }),
-    ),
+        arrivals,
+      } satisfies UsersArrivedEvent);
+      enqueue.assign({ nextStep: context.nextStep + context.windowSteps });
+    }),
   },
   guards: {
     runCovered: ({ context }) => context.nextStep >= context.totalSteps,
@@ -79,12 +73,11 @@ export const arrivalProcessMachine = setup({
   context: ({ input }) => ({
     ...input,
     nextStep: 0,
-    window: NO_ARRIVALS,
   }),
   initial: 'emitting',
   states: {
     emitting: {
-      entry: ['drawWindow', 'deliverWindow', 'forgetWindow'],
+      entry: 'emitWindow',
       always: [{ guard: 'runCovered', target: 'exhausted' }, { target: 'waiting' }],
     },
     waiting: {
