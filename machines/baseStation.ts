@@ -1,7 +1,9 @@
 /**
  * A base station: one per cell. It owns its cell's place in the control plane: it spawns the
  * arrival processes of its cell and takes in their users, acts (its Q-learning agent steps inside
- * the data plane while it is `acting`) and keeps a report of its last episode in its context.
+ * the data plane while it is `acting`) and keeps a report of its last episode in its context
+ * (recorded on `episode.next`, which re-enters its state, and on `episode.ended`, the end of a
+ * phase).
  *
  * With LLM guidance (`guided`, `aura`), an episode cycles through `requesting` (it sends the
  * planner its cell's and neighbours' state), `awaitingGuidance` (until the planner answers; its
@@ -37,6 +39,8 @@ export interface BaseStationContext extends BaseStationInput {
 /** Episode boundaries, sent by the root through the regions. */
 export type EpisodeEvent =
   | { readonly type: 'episode.started' }
+  /** The previous episode ended and the next began (within a phase). */
+  | { readonly type: 'episode.next' }
   | { readonly type: 'episode.ended' };
 
 export type BaseStationEvent = UsersArrivedEvent | EpisodeEvent | PlanOutcomeEvent;
@@ -131,11 +135,15 @@ export const baseStationMachine = setup({
       },
     },
     acting: {
-      on: { 'episode.ended': { target: 'idle', actions: 'recordReport' } },
+      on: {
+        'episode.next': { target: 'acting', reenter: true, actions: 'recordReport' },
+        'episode.ended': { target: 'idle', actions: 'recordReport' },
+      },
     },
     guided: {
       initial: 'cycle',
       on: {
+        'episode.next': { target: 'guided', reenter: true, actions: 'recordReport' },
         'episode.ended': { target: 'idle', actions: 'recordReport' },
         'plan.suggested': { actions: 'takeSuggestion' },
       },

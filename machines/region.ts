@@ -65,7 +65,10 @@ export const regionMachine = setup({
       on: { 'episode.started': { target: 'running', actions: 'relay' } },
     },
     running: {
-      on: { 'episode.ended': { target: 'idle', actions: 'relay' } },
+      on: {
+        'episode.next': { actions: 'relay' },
+        'episode.ended': { target: 'idle', actions: 'relay' },
+      },
     },
   },
 });

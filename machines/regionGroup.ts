@@ -54,7 +54,10 @@ export const regionGroupMachine = setup({
       on: { 'episode.started': { target: 'running', actions: 'relay' } },
     },
     running: {
-      on: { 'episode.ended': { target: 'idle', actions: 'relay' } },
+      on: {
+        'episode.next': { actions: 'relay' },
+        'episode.ended': { target: 'idle', actions: 'relay' },
+      },
     },
   },
 });

@@ -1,10 +1,11 @@
 /**
  * The simulation root. It spawns the regions (each spawns up to 16 base stations, one per cell,
  * and each station the arrival processes of its cell; above 16 regions, groups of 16 regions sit
- * between the root and them), then runs the training episodes and the
- * test episodes. Each episode lasts `stepsPerEpisode` steps of simulated time (one delayed event
- * on the shared clock); at its end the root closes the episode's counters, tells every region, and
- * publishes the episode (`episode.completed`, an emitted event the run adapter listens to).
+ * between the root and them), then runs the training episodes and the test episodes. Each episode
+ * lasts `stepsPerEpisode` steps of simulated time (one delayed event on the shared clock); at its
+ * end the root closes the episode's counters and publishes the episode (`episode.completed`, an
+ * emitted event the run adapter listens to). The regions hear of it with the next episode's start
+ * (`episode.next`, one message for both) or, at the end of a phase, `episode.ended`.
  *
  * The data plane is not stepped by messages: the clock's advance hook lets the world catch up to
  * the instant of each control event, so messages per agent-step stay far below one.
@@ -119,8 +120,11 @@ export const simulationMachine = setup({
     enterPhase: assign((_, params: { phase: Phase }) => ({ phase: params.phase, episode: 0 })),
     nextEpisode: assign({ episode: ({ context }) => context.episode + 1 }),
     beginEpisode: ({ context }) => beginEpisode(context.world, context.phase, context.episode),
+    // The first episode of a phase starts; a later one ends the previous and starts itself, in
+    // one message per actor (the stations report the episode just closed, from the world).
     announceEpisode: enqueueActions(({ context, enqueue }) => {
-      for (const region of context.regions) enqueue.sendTo(region, { type: 'episode.started' });
+      const type = context.episode === 0 ? 'episode.started' : 'episode.next';
+      for (const region of context.regions) enqueue.sendTo(region, { type });
     }),
     closeEpisode: ({ context }) => {
       endEpisode(context.world);
@@ -212,10 +216,10 @@ function episodeLoop() {
       after: { episode: 'closed' },
     },
     closed: {
-      entry: ['closeEpisode', 'evaluateWindow', 'announceEnd', 'publishEpisode'],
+      entry: ['closeEpisode', 'evaluateWindow', 'publishEpisode'],
       always: [
         { guard: 'moreEpisodes', target: 'episode', actions: 'nextEpisode' },
-        { target: 'settling' },
+        { target: 'settling', actions: 'announceEnd' },
       ],
     },
     // The phase ends once the alignment controller has applied every window of it (simulated

@@ -11,17 +11,19 @@ export interface CellReport {
   readonly users: number;
 }
 
+/** Cell `index`'s report of the episode closed last (`world.closed`). */
 export function cellReport(world: World, index: number): CellReport {
-  const c = world.episodeCounters.cells[index]!;
-  const steps = Math.max(1, world.episodeCounters.steps);
-  const cell = world.cells[index]!;
+  const closed = world.closed;
+  if (!closed) throw new Error('internal error: a cell report before any episode ended');
+  const c = closed.counters.cells[index]!;
+  const steps = Math.max(1, closed.counters.steps);
   return {
-    phase: world.phase,
-    episode: world.episode,
+    phase: closed.phase,
+    episode: closed.episode,
     droppedRequests: c.droppedRequests,
     droppedHandoffs: c.droppedHandoffs,
     meanReward: c.rewardSum / steps,
-    powerDbm: cell.power,
-    users: cell.users.length,
+    powerDbm: closed.power[index]!,
+    users: closed.users[index]!,
   };
 }

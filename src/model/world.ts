@@ -155,6 +155,17 @@ export interface World {
   readonly scratch: { state: Int32Array; action: Int32Array; drops: Int32Array };
   /** LLM guidance (suggestions, trust, histories); null in `marl-only`. */
   readonly guidance: GuidanceState | null;
+  /** The episode closed last, as it ended (read by the base stations' reports); null before. */
+  closed: ClosedEpisode | null;
+}
+
+/** An episode as it ended: its counters and each cell's final power and users. */
+export interface ClosedEpisode {
+  readonly phase: Phase;
+  readonly episode: number;
+  readonly counters: EpisodeCounters;
+  readonly power: Float64Array;
+  readonly users: Int32Array;
 }
 
 export const zeroCounters = (cells: number): EpisodeCounters => ({
@@ -237,6 +248,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
     lastDrops: new Int32Array(n),
     scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
     guidance: createGuidance(config, rng, () => zeroCounters(n)),
+    closed: null,
   };
 }
 
@@ -458,6 +470,13 @@ export function stepWorld(world: World): void {
 /** Closes the episode: test-phase counters are added to the test totals. Returns the episode's. */
 export function endEpisode(world: World): EpisodeCounters {
   const ep = world.episodeCounters;
+  world.closed = {
+    phase: world.phase,
+    episode: world.episode,
+    counters: ep,
+    power: Float64Array.from(world.cells, (c) => c.power),
+    users: Int32Array.from(world.cells, (c) => c.users.length),
+  };
   if (world.guidance) endGuidedEpisode(world.guidance, ep);
   if (world.phase === 'test') addCounters(world.testTotals, ep);
   if (world.guidance?.history) addCounters(world.guidance.window, ep);
