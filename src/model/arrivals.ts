@@ -237,14 +237,13 @@ export class ArrivalQueues {
     this.size = new Int32Array(n);
     this.head = new Int32Array(n);
     this.count = new Int32Array(n);
-    let total = 0;
-    for (let s = 0; s < n; s++) total += Math.max(1, initialRecords[s]!) * this.stride[s]!;
-    this.data = new Float64Array(Math.max(1, total));
     for (let s = 0; s < n; s++) {
+      const records = initialRecords[s]!;
+      this.size[s] = Number.isFinite(records) ? Math.max(1, Math.ceil(records)) : 1;
       this.start[s] = this.used;
-      this.size[s] = Math.max(1, initialRecords[s]!);
       this.used += this.size[s]! * this.stride[s]!;
     }
+    this.data = new Float64Array(Math.max(1, this.used));
   }
 
   /** Pending arrivals of source `s`. */

@@ -98,10 +98,6 @@ export class UserTable {
     this.length = 0;
   }
 
-  gain(i: number): number {
-    return this.rows[i * this.stride + GAIN]!;
-  }
-
   /** User `i` as an object. */
   at(i: number): User {
     const r = i * this.stride;

@@ -240,7 +240,7 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
       config.sources.map((src) => config.cells[src.cellIndex]!.neighbours.length),
       config.radio.model === 'sinr',
       // A window's worth at the mean rate, with room to spare; a busier window makes room.
-      config.sources.map((src) => Math.ceil(1.25 * src.ratePerStep * config.windowSteps) + 8),
+      config.sources.map((src) => Math.ceil(1.25 * src.meanRatePerStep * config.windowSteps) + 8),
     ),
     sourcesOfCell,
     sourceStart,
