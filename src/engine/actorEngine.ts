@@ -44,7 +44,8 @@ export async function runActors(
     },
   });
   const log = new EpisodeLog(config.cells.length, options.keepEpisodes ?? true);
-  let trainedAgents = world.agents.map(copyAgent);
+  // Copied when the training phase ends (always before the test phase, even an empty one).
+  let trainedAgents: RunOutcome['trainedAgents'] | null = null;
   actor.on('episode.completed', ({ record }) => {
     log.add(record);
     options.onEpisode?.(record);
@@ -82,5 +83,10 @@ export async function runActors(
   const status = actor.getSnapshot().status;
   if (status !== 'done')
     throw new Error(`simulation ended in status '${status}' with no pending events`);
-  return { world, ...log.outcome(), trainedAgents, messages };
+  return {
+    world,
+    ...log.outcome(),
+    trainedAgents: trainedAgents ?? world.agents.map(copyAgent),
+    messages,
+  };
 }

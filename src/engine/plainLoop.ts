@@ -26,7 +26,8 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
   }
   const { world, arrivalRngs } = setUpRun(config, options);
   const log = new EpisodeLog(config.cells.length, options.keepEpisodes ?? true);
-  let trainedAgents = world.agents.map(copyAgent);
+  // Copied when the training phase ends (always before the test phase, even an empty one).
+  let trainedAgents: RunOutcome['trainedAgents'] | null = null;
   let nextWindow = 0;
   // The last window stops with the run, as the arrival processes' does.
   const totalSteps = config.stepsPerEpisode * (config.trainingEpisodes + config.testEpisodes);
@@ -64,5 +65,10 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
     }
     if (phase === 'training') trainedAgents = world.agents.map(copyAgent);
   }
-  return { world, ...log.outcome(), trainedAgents, messages: 0 };
+  return {
+    world,
+    ...log.outcome(),
+    trainedAgents: trainedAgents ?? world.agents.map(copyAgent),
+    messages: 0,
+  };
 }
