@@ -14,6 +14,7 @@ describe('scenario gallery', () => {
         'diurnal-city.yaml',
         'hex-19.yaml',
         'highway.yaml',
+        'metro-1k.yaml',
         'paper.yaml',
         'stadium.yaml',
         'trace-driven.yaml',

@@ -15,6 +15,10 @@ function table(rows: (string | number)[][]): string {
     .join('\n');
 }
 
+/** Above this many cells the table lists only the worst ones. */
+const MAX_CELL_ROWS = 12;
+const WORST_CELLS = 8;
+
 export function formatSummary(s: Summary, dir: string): string {
   const t = s.test;
   const rows: (string | number)[][] = [
@@ -29,7 +33,15 @@ export function formatSummary(s: Summary, dir: string): string {
       'mean users',
     ],
   ];
-  for (const [id, a] of Object.entries(t.agents)) {
+  const agents = Object.entries(t.agents);
+  // A large network shows its worst cells (most dropped requests); summary.json has them all.
+  const shown =
+    agents.length > MAX_CELL_ROWS
+      ? [...agents]
+          .sort(([, a], [, b]) => b.droppedRequests - a.droppedRequests)
+          .slice(0, WORST_CELLS)
+      : agents;
+  for (const [id, a] of shown) {
     rows.push([
       id,
       a.droppedRequests,
@@ -40,6 +52,9 @@ export function formatSummary(s: Summary, dir: string): string {
       a.meanPowerDbm.toFixed(2),
       a.meanUsers.toFixed(1),
     ]);
+  }
+  if (shown.length < agents.length) {
+    rows.push([`… ${agents.length - shown.length} more cells (all in summary.json)`, '', '', '', '', '', '', '']);
   }
   rows.push(['all', t.droppedRequests, t.droppedHandoffs, '', '', '', '', '']);
   return [
@@ -56,9 +71,11 @@ function guidanceLines(s: Summary): string[] {
   const g = s.guidance;
   if (!g) return [];
   const t = g.test;
-  const trust = Object.entries(g.trust)
-    .map(([id, v]) => `${id} ${v.final.toFixed(2)}`)
-    .join(', ');
+  const final = Object.entries(g.trust).map(([id, v]) => [id, v.final] as const);
+  const trust =
+    final.length > MAX_CELL_ROWS
+      ? trustRange(final)
+      : final.map(([id, v]) => `${id} ${v.toFixed(2)}`).join(', ');
   const lines = [
     `LLM (${s.llm.provider}/${s.llm.model}): ${s.llm.calls} calls, ${s.llm.inputTokens} tokens in, ${s.llm.outputTokens} out, ${s.llm.rejected} rejected, ${s.llm.failedCalls} failed${s.llm.retries > 0 ? `, ${s.llm.retries} retries` : ''}${s.llm.cost && s.llm.cost.source !== 'none' ? `, about $${s.llm.cost.usd.toFixed(4)}` : ''}`,
     ...(s.llm.measured
@@ -81,4 +98,18 @@ function guidanceLines(s: Summary): string[] {
     );
   }
   return lines;
+}
+
+/** Final trust of many agents in one line: mean, lowest and highest (with their cells). */
+function trustRange(final: readonly (readonly [string, number])[]): string {
+  let lo = final[0]!;
+  let hi = final[0]!;
+  let sum = 0;
+  for (const f of final) {
+    sum += f[1];
+    if (f[1] < lo[1]) lo = f;
+    if (f[1] > hi[1]) hi = f;
+  }
+  const mean = sum / final.length;
+  return `mean ${mean.toFixed(2)} over ${final.length} agents, lowest ${lo[1].toFixed(2)} (${lo[0]}), highest ${hi[1].toFixed(2)} (${hi[0]})`;
 }
