@@ -54,7 +54,8 @@ export function formatSummary(s: Summary, dir: string): string {
     ]);
   }
   if (shown.length < agents.length) {
-    rows.push([`… ${agents.length - shown.length} more cells (all in summary.json)`, '', '', '', '', '', '', '']);
+    const more = `… ${agents.length - shown.length} more cells (all in summary.json)`;
+    rows.push([more, ...new Array<string>(7).fill('')]);
   }
   rows.push(['all', t.droppedRequests, t.droppedHandoffs, '', '', '', '', '']);
   return [
