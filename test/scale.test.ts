@@ -17,7 +17,7 @@ import type { LlmProvider, Prompt } from '../src/llm/types.js';
 import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
 import { executeRun } from '../src/run/execute.js';
 import { buildSummary } from '../src/run/summary.js';
-import { loadScenarioFile } from '../src/scenario/load.js';
+import { loadScenarioFile, parseScenario } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { fakeServer } from './helpers/fakeLlm.js';
@@ -342,6 +342,13 @@ describe('regional evaluations (aura, alignment.scope: region)', () => {
     expect([late, call.settled]).toEqual([1, true]);
     expect(call.latencyMs).toBe(Math.max(...call.parts.map((p) => p.latencyMs)));
     expect(new Set(call.parts.map((p) => p.latencyMs)).size).toBeGreaterThan(1); // drawn per part
+  });
+
+  it('refuses region evaluations without regional planners, naming the field', () => {
+    const text = 'extends: paper.yaml\nguidance:\n  alignment:\n    scope: region\n';
+    expect(() => parseScenario(text, 'scenarios/x.yaml')).toThrow(
+      /guidance\.alignment\.scope \(line 4\): alignment\.scope 'region' .* set guidance\.planner\.scope: region too/,
+    );
   });
 
   it('is deterministic: the same seed gives the same summary', async () => {

@@ -741,20 +741,26 @@ export const AlignmentSchema = z.strictObject({
     ),
 });
 
-export const GuidanceSchema = z.strictObject({
-  llm: LlmSchema.default(LlmSchema.parse({})).describe(
-    'The language model: provider, error behaviour, latency.',
-  ),
-  planner: PlannerSchema.default(PlannerSchema.parse({})).describe(
-    'The planner: request rhythm, batching, rate limits, staleness, what the prompt shows.',
-  ),
-  trust: TrustSchema.default(TrustSchema.parse({})).describe(
-    'How much each agent listens to the planner.',
-  ),
-  alignment: AlignmentSchema.default(AlignmentSchema.parse({})).describe(
-    'The alignment controller (aura): evaluation windows, delayed rewards, feedback.',
-  ),
-});
+export const GuidanceSchema = z
+  .strictObject({
+    llm: LlmSchema.default(LlmSchema.parse({})).describe(
+      'The language model: provider, error behaviour, latency.',
+    ),
+    planner: PlannerSchema.default(PlannerSchema.parse({})).describe(
+      'The planner: request rhythm, batching, rate limits, staleness, what the prompt shows.',
+    ),
+    trust: TrustSchema.default(TrustSchema.parse({})).describe(
+      'How much each agent listens to the planner.',
+    ),
+    alignment: AlignmentSchema.default(AlignmentSchema.parse({})).describe(
+      'The alignment controller (aura): evaluation windows, delayed rewards, feedback.',
+    ),
+  })
+  .refine((g) => g.alignment.scope !== 'region' || g.planner.scope === 'region', {
+    message:
+      "alignment.scope 'region' evaluates each planner region in its own prompt: set guidance.planner.scope: region too",
+    path: ['alignment', 'scope'],
+  });
 
 export const SignalSchema = z.strictObject({
   id: id('signal id').describe('Unique id of the event.'),
