@@ -1,7 +1,6 @@
 /**
- * A region: a group of neighbouring base stations under the simulation root. It spawns its
- * stations and relays the root's episode events to them. (Next: the natural home of a regional
- * LLM planner batching its cells' requests.)
+ * A region: up to 16 consecutive base stations, under the simulation root or a region group
+ * (`regionGroup.ts`). It spawns its stations and relays the root's episode events to them.
  */
 import { type ActorRefFrom, assign, enqueueActions, setup } from 'xstate';
 import type { Rng } from '../src/engine/rng.js';
@@ -22,6 +21,22 @@ export interface RegionContext extends RegionInput {
 }
 
 export type RegionEvent = EpisodeEvent;
+
+/**
+ * The states of a region and a region group: idle between phases, running within one; every
+ * episode event goes on to the children (their `relay` action).
+ */
+export const RELAY_STATES = {
+  idle: {
+    on: { 'episode.started': { target: 'running', actions: 'relay' } },
+  },
+  running: {
+    on: {
+      'episode.next': { actions: 'relay' },
+      'episode.ended': { target: 'idle', actions: 'relay' },
+    },
+  },
+} as const;
 
 export const regionMachine = setup({
   types: {
@@ -60,15 +75,5 @@ export const regionMachine = setup({
   context: ({ input }) => ({ ...input, stations: [] }),
   entry: 'spawnStations',
   initial: 'idle',
-  states: {
-    idle: {
-      on: { 'episode.started': { target: 'running', actions: 'relay' } },
-    },
-    running: {
-      on: {
-        'episode.next': { actions: 'relay' },
-        'episode.ended': { target: 'idle', actions: 'relay' },
-      },
-    },
-  },
+  states: RELAY_STATES,
 });

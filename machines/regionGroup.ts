@@ -8,7 +8,7 @@ import type { Region } from '../src/engine/regions.js';
 import type { Rng } from '../src/engine/rng.js';
 import type { World } from '../src/model/world.js';
 import type { EpisodeEvent } from './baseStation.js';
-import { regionMachine } from './region.js';
+import { RELAY_STATES, regionMachine } from './region.js';
 
 export interface RegionGroupInput {
   readonly world: World;
@@ -49,15 +49,5 @@ export const regionGroupMachine = setup({
   context: ({ input }) => ({ ...input, children: [] }),
   entry: 'spawnRegions',
   initial: 'idle',
-  states: {
-    idle: {
-      on: { 'episode.started': { target: 'running', actions: 'relay' } },
-    },
-    running: {
-      on: {
-        'episode.next': { actions: 'relay' },
-        'episode.ended': { target: 'idle', actions: 'relay' },
-      },
-    },
-  },
+  states: RELAY_STATES,
 });

@@ -5,8 +5,20 @@ import { simulationMachine } from '../machines/simulation.js';
 import { SimClock } from '../src/engine/clock.js';
 import { regionsOf, regionTree } from '../src/engine/regions.js';
 import { setUpRun } from '../src/engine/run.js';
-import { resolveModel } from '../src/scenario/resolve.js';
+import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
 import { shortPaper } from './helpers/paper.js';
+
+/** The simulation actor of `model`, started: every actor spawned, the first episode begun. */
+function started(model: ModelConfig) {
+  const { world, arrivalRngs, llm } = setUpRun(model, { seed: 1 });
+  const actor = createActor(simulationMachine, {
+    clock: new SimClock(),
+    input: { world, arrivalRngs, llm },
+  });
+  actor.start();
+  actor.send({ type: 'sim.start' });
+  return actor;
+}
 
 describe('regions', () => {
   it('groups consecutive cells, at most `size` per region, covering every cell once', () => {
@@ -34,14 +46,7 @@ describe('regions', () => {
   });
 
   it('with more than 16 regions the tree is root → group → region → base station', () => {
-    const model = resolveModel(lineScenario(300), 'normal');
-    const { world, arrivalRngs, llm } = setUpRun(model, { seed: 1 });
-    const actor = createActor(simulationMachine, {
-      clock: new SimClock(),
-      input: { world, arrivalRngs, llm },
-    });
-    actor.start();
-    actor.send({ type: 'sim.start' });
+    const actor = started(resolveModel(lineScenario(300), 'normal'));
     expect(Object.keys(actor.getSnapshot().children)).toEqual(['regions:0-15', 'regions:16-18']);
     const group = actor.system.get('regions:16-18')!;
     expect(Object.keys(group.getSnapshot().children)).toEqual([
@@ -58,14 +63,7 @@ describe('regions', () => {
   });
 
   it('the actor tree is root → region → base station → arrival process', () => {
-    const model = resolveModel(shortPaper(), 'normal');
-    const { world, arrivalRngs, llm } = setUpRun(model, { seed: 1 });
-    const actor = createActor(simulationMachine, {
-      clock: new SimClock(),
-      input: { world, arrivalRngs, llm },
-    });
-    actor.start();
-    actor.send({ type: 'sim.start' });
+    const actor = started(resolveModel(shortPaper(), 'normal'));
     const region = actor.system.get('region:0');
     expect(region).toBeDefined();
     expect(Object.keys(actor.getSnapshot().children)).toEqual(['region:0']);
