@@ -14,6 +14,7 @@ import { eventDetail, InspectorSession, stateText } from '../src/inspect/session
 import { createStatelyBridge, scalars } from '../src/inspect/stately.js';
 import { executeRun } from '../src/run/execute.js';
 import { json } from '../src/run/runDir.js';
+import type { Scenario } from '../src/scenario/schema.js';
 import { startInspect } from './helpers/inspect.js';
 import { shortPaper } from './helpers/paper.js';
 
@@ -72,6 +73,22 @@ const until = async (check: () => boolean, what: string, ms = 10_000) => {
     await new Promise((r) => setTimeout(r, 10));
   }
 };
+
+/** A guided paper-seed run of `scenario` watched by an inspector session. */
+async function inspectedGuidedRun(scenario: Scenario) {
+  const session = new InspectorSession(
+    { scenario: 'paper', config: 'guided', traffic: 'normal', seed: 1 },
+    () => 0,
+  );
+  const { summary } = await executeRun({
+    scenario,
+    traffic: 'normal',
+    config: 'guided',
+    seed: 1,
+    inspect: session.inspect,
+  });
+  return { session, summary };
+}
 
 describe('pacer', () => {
   it('at full speed lets every event through at once, keeping the simulated time', async () => {
@@ -244,17 +261,7 @@ describe('inspector session with regional planners', () => {
         planner: { ...base.guidance.planner, scope: 'region' as const, regionCells: 1 },
       },
     };
-    const session = new InspectorSession(
-      { scenario: 'paper', config: 'guided', traffic: 'normal', seed: 1 },
-      () => 0,
-    );
-    await executeRun({
-      scenario,
-      traffic: 'normal',
-      config: 'guided',
-      seed: 1,
-      inspect: session.inspect,
-    });
+    const { session } = await inspectedGuidedRun(scenario);
     const hello = session.hello([], new Pacer({ speed: 1 }).state) as {
       actors: { id: string; machine: string }[];
       gauges: { planner: { planners: number; calls: number } };
@@ -273,17 +280,7 @@ describe('inspector session with regional planners', () => {
       ...base,
       guidance: { ...base.guidance, planner: { ...base.guidance.planner, maxBatchSize: 1 } },
     };
-    const session = new InspectorSession(
-      { scenario: 'paper', config: 'guided', traffic: 'normal', seed: 1 },
-      () => 0,
-    );
-    const { summary } = await executeRun({
-      scenario,
-      traffic: 'normal',
-      config: 'guided',
-      seed: 1,
-      inspect: session.inspect,
-    });
+    const { session, summary } = await inspectedGuidedRun(scenario);
     const hello = session.hello([], new Pacer({ speed: 1 }).state) as {
       gauges: { planner: { calls: number } };
     };
