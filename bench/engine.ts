@@ -8,13 +8,17 @@
  * 10,000-cell case also runs shorter episodes then).
  *
  * Each case also reports user-steps/s (users served per simulated step, summed, per second),
- * its throughput relative to the 10-cell case, and the process's peak resident memory so far
+ * its throughput relative to 10 cells, and the process's peak resident memory so far
  * (cases run in ascending size, so it is the largest case's peak). Whole-run rates include
  * start-up (spawning the actors, drawing the first arrival windows) and shutdown; the `steady`
  * fields measure the episodes after the first only, and `engineStartupSec` / `engineShutdownSec`
  * give the two apart, so that a short run's fixed costs and the per-agent-step cost can both be
- * read. The `guided` rows measure the engine with the planner actors and the simulated LLM,
- * including regional planners at scale.
+ * read. The 10-cell reference of each larger case is measured again within that case, each repeat
+ * of the case followed by a 10-cell run of each runner, and the ratios are medians of those
+ * pairs: on a shared machine throughput drifts by several per cent over minutes, and pairs taken
+ * seconds apart compare like with like. `plainSteadyVs10Cells` gives the same ratio for the plain
+ * loop: how the model itself scales, which the engine cannot beat. The `guided` rows measure the
+ * engine with the planner actors and the simulated LLM, including regional planners at scale.
  */
 import { parseArgs } from 'node:util';
 import { runActors } from '../src/engine/actorEngine.js';
@@ -123,7 +127,19 @@ const cases: Case[] = [
   { name: 'line-10000', scenario: lineScenario(10_000, paper), agentSteps: 10 * unit },
 ];
 
-const results: Record<string, number | string>[] = [];
+type Measured = Awaited<ReturnType<typeof measure>>;
+type Rate = 'rate' | 'steadyRate' | 'startupSeconds' | 'shutdownSeconds' | 'userRate';
+
+/** The median over repeats of `ms[r][key] / refs[r][key]` (3 decimals); null without refs. */
+function pairedRatio(ms: Measured[], refs: Measured[], key: Rate): number | null {
+  if (refs.length === 0) return null;
+  return Number(median(ms.map((m, r) => m[key] / refs[r]![key])).toFixed(3));
+}
+
+const ten = cases.find((c) => c.name === 'line-10')!;
+const tenModel = resolveModel(sized(ten.scenario, ten.agentSteps), 'normal');
+
+const results: Record<string, number | string | null>[] = [];
 for (const c of cases) {
   // At 10,000 cells two whole episodes are 2M agent-steps: the quick form shortens the episodes.
   const steps = shrink > 1 && c.scenario.cells.length >= 10_000 ? 10 : undefined;
@@ -131,18 +147,22 @@ for (const c of cases) {
   const warm = resolveModel(sized(c.scenario, c.agentSteps / 10, steps), 'normal');
   await measure(warm, runActors);
   await measure(warm, runPlainLoop);
-  const engine: Awaited<ReturnType<typeof measure>>[] = [];
-  const plain: Awaited<ReturnType<typeof measure>>[] = [];
+  const engine: Measured[] = [];
+  const plain: Measured[] = [];
+  // Larger cases: the 10-cell reference, measured right after each repeat.
+  const engineRef: Measured[] = [];
+  const plainRef: Measured[] = [];
+  const scaled = model.cells.length > 10;
   for (let r = 0; r < repeats; r++) {
     engine.push(await measure(model, runActors));
     plain.push(await measure(model, runPlainLoop));
+    if (scaled) {
+      engineRef.push(await measure(tenModel, runActors));
+      plainRef.push(await measure(tenModel, runPlainLoop));
+    }
   }
-  const of = (
-    ms: typeof engine,
-    key: 'rate' | 'steadyRate' | 'startupSeconds' | 'shutdownSeconds' | 'userRate',
-  ) => median(ms.map((m) => m[key]));
+  const of = (ms: Measured[], key: Rate) => median(ms.map((m) => m[key]));
   const agentSteps = totalAgentSteps(model);
-  const base = results.find((r) => r.cells === 10);
   const row = {
     name: c.name,
     cells: model.cells.length,
@@ -151,19 +171,15 @@ for (const c of cases) {
     ratio: Number((of(engine, 'rate') / of(plain, 'rate')).toFixed(3)),
     messagesPerAgentStep: Number((engine[0]!.outcome.messages / agentSteps).toFixed(5)),
     engineUserStepsPerSec: Math.round(of(engine, 'userRate')),
-    /** Engine agent-steps/s relative to the 10-cell case (null for the cases before it). */
-    vs10Cells: base
-      ? Number((of(engine, 'rate') / (base.engineAgentStepsPerSec as number)).toFixed(3))
-      : null,
+    /** Engine agent-steps/s relative to 10 cells, paired (null up to 10 cells). */
+    vs10Cells: pairedRatio(engine, engineRef, 'rate'),
     /** The same over the episodes after the first: no start-up, no shutdown. */
     engineSteadyAgentStepsPerSec: Math.round(of(engine, 'steadyRate')),
     plainSteadyAgentStepsPerSec: Math.round(of(plain, 'steadyRate')),
     steadyRatio: Number((of(engine, 'steadyRate') / of(plain, 'steadyRate')).toFixed(3)),
-    steadyVs10Cells: base
-      ? Number(
-          (of(engine, 'steadyRate') / (base.engineSteadyAgentStepsPerSec as number)).toFixed(3),
-        )
-      : null,
+    steadyVs10Cells: pairedRatio(engine, engineRef, 'steadyRate'),
+    /** The plain loop's own scaling, measured the same way. */
+    plainSteadyVs10Cells: pairedRatio(plain, plainRef, 'steadyRate'),
     /** Seconds the engine spends starting (beyond a steady episode) and shutting down; plain. */
     engineStartupSec: Number(of(engine, 'startupSeconds').toFixed(3)),
     engineShutdownSec: Number(of(engine, 'shutdownSeconds').toFixed(3)),
@@ -173,10 +189,10 @@ for (const c of cases) {
     repeats,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  results.push(row as unknown as Record<string, number | string>);
+  results.push(row);
   if (!asJson) {
     process.stderr.write(
-      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(8)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(8)}/s  ratio ${row.ratio.toFixed(3)}  vs 10 cells ${row.vs10Cells ?? '  –  '}  | steady: ratio ${row.steadyRatio.toFixed(3)}  vs 10 cells ${row.steadyVs10Cells ?? '  –  '}  | start-up ${row.engineStartupSec} s, shutdown ${row.engineShutdownSec} s  msgs/agent-step ${row.messagesPerAgentStep}  user-steps ${row.engineUserStepsPerSec}/s  peak RSS ${row.peakRssMiB} MiB\n`,
+      `${row.name.padEnd(32)} engine ${String(row.engineAgentStepsPerSec).padStart(8)}/s  plain ${String(row.plainAgentStepsPerSec).padStart(8)}/s  ratio ${row.ratio.toFixed(3)}  vs 10 cells ${row.vs10Cells ?? '  –  '}  | steady: ratio ${row.steadyRatio.toFixed(3)}  vs 10 cells ${row.steadyVs10Cells ?? '  –  '} (plain ${row.plainSteadyVs10Cells ?? '  –  '})  | start-up ${row.engineStartupSec} s, shutdown ${row.engineShutdownSec} s  msgs/agent-step ${row.messagesPerAgentStep}  user-steps ${row.engineUserStepsPerSec}/s  peak RSS ${row.peakRssMiB} MiB\n`,
     );
   }
 }

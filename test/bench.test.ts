@@ -30,8 +30,13 @@ describe('engine benchmark', () => {
         c.engineSteadyAgentStepsPerSec / c.plainSteadyAgentStepsPerSec,
         2,
       );
-      if (c.cells <= 10) expect(c.steadyVs10Cells).toBeNull();
-      else expect(c.steadyVs10Cells).toBeGreaterThan(0);
+      if (c.cells <= 10) {
+        expect(c.steadyVs10Cells).toBeNull();
+        expect(c.plainSteadyVs10Cells).toBeNull();
+      } else {
+        expect(c.steadyVs10Cells).toBeGreaterThan(0);
+        expect(c.plainSteadyVs10Cells).toBeGreaterThan(0);
+      }
       expect(c.engineStartupSec).toBeGreaterThanOrEqual(0);
       expect(c.engineShutdownSec).toBeGreaterThanOrEqual(0);
       expect(c.peakRssMiB).toBeGreaterThan(0);
