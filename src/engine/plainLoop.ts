@@ -3,13 +3,7 @@
  * (they must match exactly) and for its speed (the benchmark's baseline).
  */
 import { generateArrivals } from '../model/arrivals.js';
-import {
-  beginEpisode,
-  endEpisode,
-  enqueueArrivals,
-  type Phase,
-  stepWorld,
-} from '../model/world.js';
+import { beginEpisode, endEpisode, enqueueArrivals, type Phase, runSteps } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import {
   copyAgent,
@@ -56,7 +50,8 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
           nextWindow += config.windowSteps;
         }
         if (world.step >= world.episodeEnd) break;
-        stepWorld(world);
+        // Up to the next window (or the episode's end): nothing arrives in between.
+        runSteps(world, Math.min(world.episodeEnd, nextWindow) - world.step);
       }
       endEpisode(world);
       const record = recordOf(world);

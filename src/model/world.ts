@@ -6,11 +6,12 @@
  *   2. power changes apply, then handoff requests are resolved against the neighbours;
  *   3. calls end, arriving users are admitted or refused, channels drift (floor drops);
  *   4. each agent gets its immediate reward and updates its Q-table; counters accumulate.
- * Steps 1 and 2's power change share one pass over the cells, as do 3 and 4 (each reads only its
- * own cell and its neighbours' power, final by then), so a step walks the cells' data three times
- * instead of five: that is what keeps large networks in cache.
- * A step in which any request went unserved (refused arrival, dropped handoff, floor drop) is a
- * system failure.
+ * Per cell these are three phases: decide (1 and 2's power change), hand off (2), settle (3 and
+ * 4; each reads only its own cell and its neighbours' power, final by then). A step in which any
+ * request went unserved (refused arrival, dropped handoff, floor drop) is a system failure.
+ *
+ * `runSteps` orders the phases for locality (see there); the results are exactly those of running
+ * each phase over all cells, in cell order, before the next, step after step.
  *
  * The world is plain mutable data driven by these functions; it does no I/O and reads no clock.
  * The actor engine and the plain-loop runner drive the very same functions.
@@ -150,9 +151,17 @@ export interface World {
    */
   readonly sourceStart: Int32Array;
   readonly sourceList: Int32Array;
+  /** The largest index distance between neighbours (0 without any): `runSteps`' lag. */
+  readonly lag: number;
   /** Drops in the last step, per cell (the next observation's drop count). */
   readonly lastDrops: Int32Array;
-  readonly scratch: { state: Int32Array; action: Int32Array; drops: Int32Array };
+  readonly scratch: {
+    state: Int32Array;
+    action: Int32Array;
+    drops: Int32Array;
+    /** Per step of a block: whether a request went unserved. */
+    failed: Uint8Array;
+  };
   /** LLM guidance (suggestions, trust, histories); null in `marl-only`. */
   readonly guidance: GuidanceState | null;
   /** The episode closed last, as it ended (read by the base stations' reports); null before. */
@@ -245,8 +254,14 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
     sourcesOfCell,
     sourceStart,
     sourceList: Int32Array.from(sourcesOfCell.flat()),
+    lag: neighbourLag(config.cells),
     lastDrops: new Int32Array(n),
-    scratch: { state: new Int32Array(n), action: new Int32Array(n), drops: new Int32Array(n) },
+    scratch: {
+      state: new Int32Array(n),
+      action: new Int32Array(n),
+      drops: new Int32Array(n),
+      failed: new Uint8Array(BLOCK_CELLS),
+    },
     guidance: createGuidance(config, rng, () => zeroCounters(n)),
     closed: null,
   };
@@ -340,11 +355,10 @@ function lateArrival(world: World, source: number, step: number): never {
 export function advanceWorldTo(world: World, timeMs: number): number {
   const stepMs = world.config.stepMs;
   if (timeMs > world.nowMs) world.nowMs = timeMs;
-  let ran = 0;
-  while (world.step < world.episodeEnd && world.step * stepMs + world.offsetMs < timeMs) {
-    stepWorld(world);
-    ran++;
-  }
+  let end = world.step;
+  while (end < world.episodeEnd && end * stepMs + world.offsetMs < timeMs) end++;
+  const ran = end - world.step;
+  if (ran > 0) runSteps(world, ran);
   return ran;
 }
 
@@ -363,108 +377,179 @@ export function observe(world: World, i: number): number {
 
 /** One synchronous step of all cells. */
 export function stepWorld(world: World): void {
-  const { cells, agents, config, scratch } = world;
-  const { radio, agent: params } = config;
-  const n = cells.length;
+  runSteps(world, 1);
+}
+
+/**
+ * Cells whose data a blocked schedule keeps in flight: about `BLOCK_CELLS` cells' users, Q-table
+ * rows and counters stay in the CPU's caches between one step's use and the next.
+ */
+const BLOCK_CELLS = 128;
+
+/**
+ * Runs `count` steps of all cells (within the current episode), with exactly the results of
+ * `count` times: every cell decides, then every cell hands off, then every cell settles, each
+ * phase in cell order.
+ *
+ * A step that walked all cells three times would find nothing of a city-sized network in cache:
+ * everything a step touches per cell (its users, Q-table rows, counters, random state) is a few
+ * kilobytes, and a thousand cells overflow the L2 cache, so every step would fetch every cell
+ * from further away. Instead the phases run as a wavefront, and the steps as a skewed block:
+ *
+ * - within a step, at position `k` cell `k` decides, cell `k − lag` hands off and cell
+ *   `k − 2·lag` settles, `lag` being the largest index distance between neighbours: a cell hands
+ *   off once it and its neighbours have decided and before its neighbours settle, and settles
+ *   once every neighbour has handed off;
+ * - step `b` of a block runs `3·lag + 1` positions behind step `b − 1`: a cell decides again only
+ *   after every neighbour has settled the previous step (whose power and users it may read).
+ *
+ * Each cell's phases use its own random streams, so their order across cells changes no number.
+ * A block is at most `BLOCK_CELLS / (3·lag + 1)` steps, so a cell comes round again within that
+ * many cells. With LLM guidance a block is one step: the planner's trend rings are written for
+ * all cells at the end of each step.
+ */
+export function runSteps(world: World, count: number): void {
+  const n = world.cells.length;
+  const lag = world.lag;
+  const shift = 3 * lag + 1;
+  const span = n + 2 * lag; // positions in one step
+  const blockSteps = world.guidance ? 1 : Math.max(1, Math.floor(BLOCK_CELLS / shift));
   const counters = world.episodeCounters;
-  const step = world.step;
-  const arrivals = world.arrivals;
+  const failed = world.scratch.failed;
+  for (let done = 0; done < count; ) {
+    const steps = Math.min(blockSteps, count - done);
+    const first = world.step;
+    failed.fill(0, 0, steps);
+    for (let g = 0, end = span + (steps - 1) * shift; g < end; g++) {
+      // Steps of the block active at position g: those with 0 <= g − b·shift < span.
+      const lo = g < span ? 0 : Math.floor((g - span) / shift) + 1;
+      const hi = Math.min(steps - 1, Math.floor(g / shift));
+      for (let b = lo; b <= hi; b++) {
+        const k = g - b * shift;
+        const step = first + b;
+        if (k < n) decideCell(world, k, step);
+        const h = k - lag;
+        if (h >= 0 && h < n && world.scratch.action[h] === HANDOFF) handOffCell(world, h);
+        const i = k - 2 * lag;
+        if (i >= 0 && settleCell(world, i, step)) failed[b] = 1;
+      }
+    }
+    for (let b = 0; b < steps; b++) {
+      counters.steps++;
+      if (failed[b]) counters.systemFailures++;
+    }
+    if (world.guidance) recordTrends(world.guidance, world.scratch.drops, world.cells);
+    world.step = first + steps;
+    done += steps;
+  }
+}
 
-  const guidance = world.guidance;
-  const nowMs = step * config.stepMs + world.offsetMs;
+/**
+ * Observe, decide (with guidance: the trust gate between the suggestion and own choice) and apply
+ * the power change: an observation reads its own cell only.
+ */
+export function decideCell(world: World, i: number, step: number): void {
+  const { scratch, guidance } = world;
+  const agent = world.agents[i]!;
+  const s = observe(world, i);
+  scratch.state[i] = s;
+  let a: number;
+  if (guidance) {
+    const nowMs = step * world.config.stepMs + world.offsetMs;
+    const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
+    const own = selectAction(agent, s, epsilon, world.rng.agent[i]!);
+    a = guidedDecision(guidance, i, s, own, nowMs, world.episodeCounters.cells[i]!);
+  } else {
+    a = selectAction(agent, s, world.epsilon, world.rng.agent[i]!);
+  }
+  scratch.action[i] = a;
+  scratch.drops[i] = 0;
+  if (a === INCREASE) changePower(world.cells[i]!, 1);
+  else if (a === DECREASE) changePower(world.cells[i]!, -1);
+}
 
-  // 1–2a. Observe, decide (with guidance: the trust gate between the suggestion and own choice),
-  // and apply the power change: an observation reads its own cell only, so one pass does both.
-  for (let i = 0; i < n; i++) {
-    const s = observe(world, i);
-    scratch.state[i] = s;
-    let a: number;
+/** A handoff request, against the neighbours' new power and current load. */
+export function handOffCell(world: World, i: number): void {
+  const c = world.episodeCounters.cells[i]!;
+  const result = handoff(world.cells, i, world.config.radio, world.rng.channel[i]!);
+  if (result === 'none') return;
+  c.handoffRequests++;
+  if (result === 'handedOff') c.handoffsDone++;
+  else {
+    c.droppedHandoffs++;
+    world.scratch.drops[i]!++;
+  }
+}
+
+/**
+ * Departures, arrivals, drift; then reward, learning, counters. A cell's reward reads its own
+ * users and its neighbours' (final) power only. Returns whether a request went unserved.
+ */
+export function settleCell(world: World, i: number, step: number): boolean {
+  const { cells, config, scratch, arrivals, guidance } = world;
+  const { radio, agent: params } = config;
+  const cell = cells[i]!;
+  const c = world.episodeCounters.cells[i]!;
+  departUsers(cell, step);
+  for (let j = world.sourceStart[i]!, end = world.sourceStart[i + 1]!; j < end; j++) {
+    const s = world.sourceList[j]!;
+    let due = arrivals.due[s]!;
+    if (due < step) lateArrival(world, s, step);
+    while (due === step) {
+      const result = admitRecord(cell, arrivals.data, arrivals.next(s), cells, radio);
+      arrivals.pop(s);
+      due = arrivals.due[s]!;
+      c.arrivals++;
+      if (result === 'full') c.refusedFull++;
+      else if (result === 'noSignal') c.refusedSignal++;
+      if (result !== 'admitted') scratch.drops[i]!++;
+    }
+  }
+  const lost = driftUsers(cell, radio, world.rng.channel[i]!);
+  c.signalDrops += lost;
+  scratch.drops[i]! += lost;
+
+  cell.poorUsers = countPoor(cell, radio, cells);
+  const drops = scratch.drops[i]!;
+  world.lastDrops[i] = drops;
+  const users = cell.users.length;
+  const served = users > 0 ? 1 - cell.poorUsers / users : 1;
+  const base =
+    params.reward.coverage * served -
+    params.reward.drop * drops -
+    params.reward.energy * powerShare(cell);
+  // With feedback the agent learns from its own (tuned) weights; results report `base`, so
+  // mean rewards stay comparable across configurations.
+  const tuned = guidance ? guidance.tuning[i]!.reward : null;
+  const reward = tuned
+    ? tuned.coverage * served - tuned.drop * drops - tuned.energy * powerShare(cell)
+    : base;
+  const a = scratch.action[i]!;
+  if (world.learning) {
+    const agent = world.agents[i]!;
+    const next = observe(world, i);
     if (guidance) {
-      const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
-      const own = selectAction(agents[i]!, s, epsilon, world.rng.agent[i]!);
-      a = guidedDecision(guidance, i, s, own, nowMs, counters.cells[i]!);
-    } else {
-      a = selectAction(agents[i]!, s, world.epsilon, world.rng.agent[i]!);
+      const realised = reward + params.gamma * maxQ(agent, next);
+      learnFromGuidance(guidance, i, agent, scratch.state[i]!, a, realised);
     }
-    scratch.action[i] = a;
-    scratch.drops[i] = 0;
-    if (a === INCREASE) changePower(cells[i]!, 1);
-    else if (a === DECREASE) changePower(cells[i]!, -1);
+    updateQ(agent, scratch.state[i]!, a, reward, next, params);
   }
-  // 2b. Handoffs, in cell order, against the neighbours' new power and current load.
-  for (let i = 0; i < n; i++) {
-    if (scratch.action[i] !== HANDOFF) continue;
-    const c = counters.cells[i]!;
-    const result = handoff(cells, i, radio, world.rng.channel[i]!);
-    if (result === 'none') continue;
-    c.handoffRequests++;
-    if (result === 'handedOff') c.handoffsDone++;
-    else {
-      c.droppedHandoffs++;
-      scratch.drops[i]!++;
-    }
-  }
-  // 3–4. Per cell: departures, arrivals, drift; then reward, learning, counters. A cell's
-  // reward reads its own users and its neighbours' (final) power only, so one pass does both.
-  let failed = false;
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i]!;
-    const c = counters.cells[i]!;
-    departUsers(cell, step);
-    for (let j = world.sourceStart[i]!, end = world.sourceStart[i + 1]!; j < end; j++) {
-      const s = world.sourceList[j]!;
-      let due = arrivals.due[s]!;
-      if (due < step) lateArrival(world, s, step);
-      while (due === step) {
-        const result = admitRecord(cell, arrivals.data, arrivals.next(s), cells, radio);
-        arrivals.pop(s);
-        due = arrivals.due[s]!;
-        c.arrivals++;
-        if (result === 'full') c.refusedFull++;
-        else if (result === 'noSignal') c.refusedSignal++;
-        if (result !== 'admitted') scratch.drops[i]!++;
-      }
-    }
-    const lost = driftUsers(cell, radio, world.rng.channel[i]!);
-    c.signalDrops += lost;
-    scratch.drops[i]! += lost;
+  c.droppedRequests += drops;
+  c.rewardSum += base;
+  c.servedSum += served;
+  c.powerSum += cell.power;
+  c.usersSum += users;
+  c.actions[a]!++;
+  return drops > 0;
+}
 
-    cell.poorUsers = countPoor(cell, radio, cells);
-    const drops = scratch.drops[i]!;
-    world.lastDrops[i] = drops;
-    const users = cell.users.length;
-    const served = users > 0 ? 1 - cell.poorUsers / users : 1;
-    const base =
-      params.reward.coverage * served -
-      params.reward.drop * drops -
-      params.reward.energy * powerShare(cell);
-    // With feedback the agent learns from its own (tuned) weights; results report `base`, so
-    // mean rewards stay comparable across configurations.
-    const tuned = guidance ? guidance.tuning[i]!.reward : null;
-    const reward = tuned
-      ? tuned.coverage * served - tuned.drop * drops - tuned.energy * powerShare(cell)
-      : base;
-    const a = scratch.action[i]!;
-    if (world.learning) {
-      const next = observe(world, i);
-      if (guidance) {
-        const realised = reward + params.gamma * maxQ(agents[i]!, next);
-        learnFromGuidance(guidance, i, agents[i]!, scratch.state[i]!, a, realised);
-      }
-      updateQ(agents[i]!, scratch.state[i]!, a, reward, next, params);
-    }
-    c.droppedRequests += drops;
-    c.rewardSum += base;
-    c.servedSum += served;
-    c.powerSum += cell.power;
-    c.usersSum += users;
-    c.actions[a]!++;
-    if (drops > 0) failed = true;
-  }
-  counters.steps++;
-  if (failed) counters.systemFailures++;
-  if (guidance) recordTrends(guidance, scratch.drops, cells);
-  world.step = step + 1;
+/** The largest index distance between a cell and one of its neighbours (0 without any). */
+export function neighbourLag(cells: readonly { readonly neighbours: readonly number[] }[]): number {
+  let lag = 0;
+  cells.forEach((c, i) => {
+    for (const j of c.neighbours) lag = Math.max(lag, Math.abs(i - j));
+  });
+  return lag;
 }
 
 /** Closes the episode: test-phase counters are added to the test totals. Returns the episode's. */
