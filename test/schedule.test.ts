@@ -106,15 +106,15 @@ function scattered(cells: number, reach: number): Scenario {
 describe('blocked step schedule', () => {
   const cases: [string, ModelConfig][] = [
     [
-      'a line of 60 cells (lag 1), high traffic',
-      resolveModel(episodes(lineScenario(60), 120, 2), 'high'),
+      'a line of 300 cells (lag 1: blocks of 32 steps), high traffic',
+      resolveModel(episodes(lineScenario(300), 120, 2), 'high'),
     ],
     [
-      'scattered neighbours up to 9 cells away',
-      resolveModel(episodes(scattered(80, 9), 120, 2), 'high'),
+      '300 cells with neighbours up to 9 cells away (blocks of 4 steps)',
+      resolveModel(episodes(scattered(300, 9), 120, 2), 'high'),
     ],
     [
-      'a hexagonal SINR layout (37 cells)',
+      'a hexagonal SINR layout (37 cells: one step at a time)',
       resolveModel(episodes(loadScenarioFile('scenarios/city-sinr.yaml'), 90, 2), 'high'),
     ],
   ];

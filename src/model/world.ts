@@ -404,16 +404,18 @@ const BLOCK_CELLS = 128;
  *   after every neighbour has settled the previous step (whose power and users it may read).
  *
  * Each cell's phases use its own random streams, so their order across cells changes no number.
- * A block is at most `BLOCK_CELLS / (3·lag + 1)` steps, so a cell comes round again within that
- * many cells. With LLM guidance a block is one step: the planner's trend rings are written for
- * all cells at the end of each step.
+ * A block is at most `BLOCK_CELLS / (3·lag + 1)` steps, so about `BLOCK_CELLS` cells are in
+ * flight. A block is one step in networks of up to `2·BLOCK_CELLS` cells, which stay in cache
+ * anyway (blocking would only add bookkeeping), and with LLM guidance (the planner's trend rings
+ * are written for all cells at the end of each step).
  */
 export function runSteps(world: World, count: number): void {
   const n = world.cells.length;
   const lag = world.lag;
   const shift = 3 * lag + 1;
   const span = n + 2 * lag; // positions in one step
-  const blockSteps = world.guidance ? 1 : Math.max(1, Math.floor(BLOCK_CELLS / shift));
+  const blockSteps =
+    world.guidance || n <= 2 * BLOCK_CELLS ? 1 : Math.max(1, Math.floor(BLOCK_CELLS / shift));
   const counters = world.episodeCounters;
   const failed = world.scratch.failed;
   for (let done = 0; done < count; ) {
