@@ -104,22 +104,27 @@ function scattered(cells: number, reach: number): Scenario {
 }
 
 describe('blocked step schedule', () => {
-  const cases: [string, ModelConfig][] = [
+  // Name, configuration, its lag.
+  const cases: [string, ModelConfig, number][] = [
     [
       'a line of 300 cells (lag 1: blocks of 32 steps), high traffic',
       resolveModel(episodes(lineScenario(300), 120, 2), 'high'),
+      1,
     ],
     [
       '300 cells with neighbours up to 9 cells away (blocks of 4 steps)',
       resolveModel(episodes(scattered(300, 9), 120, 2), 'high'),
+      9,
     ],
     [
       'a hexagonal SINR layout (37 cells: one step at a time)',
       resolveModel(episodes(loadScenarioFile('scenarios/city-sinr.yaml'), 90, 2), 'high'),
+      29,
     ],
   ];
 
-  it.each(cases)('%s: identical to phase after phase, step after step', (_, config) => {
+  it.each(cases)('%s: identical to phase after phase, step after step', (_, config, lag) => {
+    expect(neighbourLag(config.cells)).toBe(lag);
     const fast = run(config, blocked);
     const slow = run(config, reference);
     expect(fast).toEqual(slow);
