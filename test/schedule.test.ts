@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { lineScenario } from '../bench/scenarios.js';
 import { HANDOFF } from '../src/agents/qlearning.js';
 import { Rng } from '../src/engine/rng.js';
-import { generateArrivals } from '../src/model/arrivals.js';
 import {
   beginEpisode,
   createWorld,
   decideCell,
   endEpisode,
-  enqueueArrivals,
   handOffCell,
   neighbourLag,
   runSteps,
@@ -18,6 +16,7 @@ import {
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
+import { queueEpisodeArrivals } from './helpers/arrivals.js';
 
 /**
  * The definition `runSteps` must match: each phase over every cell, in cell order, before the
@@ -43,18 +42,7 @@ function run(config: ModelConfig, stepper: (world: World) => void) {
   const episodes = [];
   for (let e = 0; e < config.trainingEpisodes; e++) {
     beginEpisode(world, 'training', e);
-    config.sources.forEach((source, s) => {
-      const window = generateArrivals(
-        arrivalRngs[s]!,
-        source,
-        config.cells,
-        world.step,
-        world.episodeEnd,
-        config.stepsPerEpisode,
-        config.radio,
-      );
-      enqueueArrivals(world, s, window);
-    });
+    queueEpisodeArrivals(world, arrivalRngs);
     stepper(world);
     episodes.push(structuredClone(endEpisode(world)));
   }

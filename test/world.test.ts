@@ -18,6 +18,7 @@ import {
 } from '../src/model/world.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
+import { queueEpisodeArrivals } from './helpers/arrivals.js';
 
 const paperScenario = parseScenario(readFileSync('scenarios/paper.yaml', 'utf8'));
 
@@ -61,18 +62,8 @@ const begin = (sim: Sim, phase: Phase, episode: number): void => {
   const config = world.config;
   beginEpisode(world, phase, episode);
   sim.offered = config.cells.map(() => 0);
-  config.sources.forEach((source, s) => {
-    const arrivals = generateArrivals(
-      sim.arrivalRngs[s]!,
-      source,
-      config.cells,
-      world.step,
-      world.episodeEnd,
-      config.stepsPerEpisode,
-      config.radio,
-    );
-    sim.offered[source.cellIndex]! += arrivals.length;
-    enqueueArrivals(world, s, arrivals);
+  queueEpisodeArrivals(world, sim.arrivalRngs).forEach((n, s) => {
+    sim.offered[config.sources[s]!.cellIndex]! += n;
   });
 };
 
