@@ -5,9 +5,9 @@
  * cover the whole run it rests (`exhausted`).
  */
 import { enqueueActions, setup } from 'xstate';
-import type { Rng } from '../src/engine/rng.js';
 import { type ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import type { Radio } from '../src/model/cell.js';
+import type { Rng } from '../src/rng.js';
 import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
 
 export interface ArrivalProcessInput {

@@ -12,13 +12,13 @@
  * the trust gate weighs it at each decision.
  */
 import { type ActorRefFrom, assign, sendTo, setup } from 'xstate';
-import type { Rng } from '../src/engine/rng.js';
+import { arrivalSystemId, plannerSystemId } from '../src/control/ids.js';
 import { requestSnapshots } from '../src/llm/context.js';
 import { acceptSuggestion, setAwaiting } from '../src/model/guidance.js';
 import { type CellReport, cellReport } from '../src/model/report.js';
 import { enqueueArrivals, observe, type World } from '../src/model/world.js';
+import type { Rng } from '../src/rng.js';
 import { arrivalProcessMachine, type UsersArrivedEvent } from './arrivalProcess.js';
-import { arrivalSystemId, plannerSystemId } from './ids.js';
 import type { PlanOutcomeEvent, PlanRequestedEvent } from './planner.js';
 
 export interface BaseStationInput {

@@ -8,6 +8,7 @@
  * Requests arriving meanwhile queue up for the next batch. The logic is in `src/llm/planner.ts`.
  */
 import { assign, enqueueActions, setup } from 'xstate';
+import { baseStationSystemId } from '../src/control/ids.js';
 import {
   batchIsFull,
   createPlannerCore,
@@ -21,7 +22,6 @@ import {
 } from '../src/llm/planner.js';
 import type { CallFailure, LlmRole } from '../src/llm/types.js';
 import type { World } from '../src/model/world.js';
-import { baseStationSystemId } from './ids.js';
 
 export interface PlannerInput {
   readonly world: World;

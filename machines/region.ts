@@ -3,10 +3,10 @@
  * (`regionGroup.ts`). It spawns its stations and relays the root's episode events to them.
  */
 import { type ActorRefFrom, assign, enqueueActions, setup } from 'xstate';
-import type { Rng } from '../src/engine/rng.js';
+import { baseStationSystemId } from '../src/control/ids.js';
 import type { World } from '../src/model/world.js';
+import type { Rng } from '../src/rng.js';
 import { baseStationMachine, type EpisodeEvent } from './baseStation.js';
-import { baseStationSystemId } from './ids.js';
 
 export interface RegionInput {
   readonly world: World;

@@ -1,12 +1,12 @@
 /**
  * A group of regions (above 16 regions, i.e. 256 cells): it spawns up to 16 leaf regions and relays
  * the root's episode events to them, so that no actor has many children (XState's shutdown is
- * quadratic in an actor's children; see `src/engine/regions.ts`).
+ * quadratic in an actor's children; see `src/control/regions.ts`).
  */
 import { type ActorRefFrom, assign, enqueueActions, setup } from 'xstate';
-import type { Region } from '../src/engine/regions.js';
-import type { Rng } from '../src/engine/rng.js';
+import type { Region } from '../src/control/regions.js';
 import type { World } from '../src/model/world.js';
+import type { Rng } from '../src/rng.js';
 import type { EpisodeEvent } from './baseStation.js';
 import { RELAY_STATES, regionMachine } from './region.js';
 

@@ -15,14 +15,14 @@
  * histories.
  */
 import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
-import { regionTree } from '../src/engine/regions.js';
-import type { Rng } from '../src/engine/rng.js';
-import { type EpisodeRecord, recordOf } from '../src/engine/run.js';
+import { ALIGNMENT_ID, plannerSystemId } from '../src/control/ids.js';
+import { regionTree } from '../src/control/regions.js';
 import { takeEvaluationJob, windowEnds } from '../src/llm/evaluator.js';
 import type { LlmRole } from '../src/llm/types.js';
+import { type EpisodeRecord, recordOf } from '../src/model/report.js';
 import { beginEpisode, endEpisode, type Phase, type World } from '../src/model/world.js';
+import type { Rng } from '../src/rng.js';
 import { type AlignmentAppliedEvent, alignmentControllerMachine } from './alignmentController.js';
-import { ALIGNMENT_ID, plannerSystemId } from './ids.js';
 import { plannerMachine } from './planner.js';
 import { regionMachine } from './region.js';
 import { regionGroupMachine } from './regionGroup.js';

@@ -7,7 +7,6 @@ import {
   takeHistory,
 } from '../src/agents/alignment.js';
 import { ACTION_COUNT, createAgent, stateShape } from '../src/agents/qlearning.js';
-import { Rng } from '../src/engine/rng.js';
 import {
   applyEvaluation,
   type EvaluationJob,
@@ -16,6 +15,7 @@ import {
 } from '../src/llm/evaluator.js';
 import type { Completion } from '../src/llm/types.js';
 import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
+import { Rng } from '../src/rng.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import { guidedPaper } from './helpers/guided.js';
 

@@ -1,7 +1,7 @@
 /** The world's store of pending arrivals: order, due steps, and growth without loss. */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/engine/rng.js';
 import { ArrivalQueues, ArrivalWindow } from '../src/model/arrivals.js';
+import { Rng } from '../src/rng.js';
 
 /** A window of `n` arrivals of a cell with `nb` neighbours, from `step`, values tagged by `tag`. */
 function window(nb: number, positioned: boolean, step: number, n: number, tag: number) {

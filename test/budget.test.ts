@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/engine/rng.js';
 import { budgetWaitMs, chargeBudget, createBudget } from '../src/llm/budget.js';
 import { sampleLatencyMs } from '../src/llm/latency.js';
+import { Rng } from '../src/rng.js';
 
 describe('rate budget in simulated time', () => {
   it('lets calls through while the request bucket lasts, then waits exactly for a refill', () => {

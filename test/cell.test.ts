@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/engine/rng.js';
 import type { Arrival } from '../src/model/arrivals.js';
 import {
   admit,
@@ -20,6 +19,7 @@ import {
   type User,
   UserTable,
 } from '../src/model/cell.js';
+import { Rng } from '../src/rng.js';
 import type { CellConfig } from '../src/scenario/resolve.js';
 
 const config = (over: Partial<CellConfig> = {}): CellConfig => ({

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { distinctPairs } from '../src/agents/alignment.js';
 import { MAINTAIN } from '../src/agents/qlearning.js';
 import { runActors } from '../src/engine/actorEngine.js';
-import { Rng } from '../src/engine/rng.js';
 import { plannerSnapshot, requestSnapshots, signalsNear } from '../src/llm/context.js';
 import { takeEvaluationJob } from '../src/llm/evaluator.js';
 import { buildPlannerPrompt } from '../src/llm/prompt.js';
@@ -16,6 +15,7 @@ import {
   trendOf,
 } from '../src/model/guidance.js';
 import { beginEpisode, createWorld, stepWorld } from '../src/model/world.js';
+import { Rng } from '../src/rng.js';
 import { executeRun } from '../src/run/execute.js';
 import { settlingEpisode } from '../src/run/guidanceSummary.js';
 import { resolveModel } from '../src/scenario/resolve.js';

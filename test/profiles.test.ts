@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
-import { Rng } from '../src/engine/rng.js';
 import { generateArrivals } from '../src/model/arrivals.js';
 import { diurnalAt, flashAt, scheduleAt, sourceMultipliers } from '../src/model/profiles.js';
+import { Rng } from '../src/rng.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';

@@ -20,8 +20,8 @@ import {
   stateShape,
   updateQ,
 } from '../src/agents/qlearning.js';
-import { Rng } from '../src/engine/rng.js';
 import { UserError } from '../src/errors.js';
+import { Rng } from '../src/rng.js';
 
 const edges = [1, 2, 4];
 const shape = stateShape(4, { dropBuckets: edges });

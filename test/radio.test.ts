@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
-import { Rng } from '../src/engine/rng.js';
 import { drawUser } from '../src/model/arrivals.js';
 import {
   admit,
@@ -18,6 +17,7 @@ import {
   sinrDb,
   usersFor,
 } from '../src/model/cell.js';
+import { Rng } from '../src/rng.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/engine/rng.js';
+import { Rng } from '../src/rng.js';
 
 const draws = (rng: Rng, n = 200) => Array.from({ length: n }, () => rng.next());
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineScenario } from '../bench/scenarios.js';
 import { HANDOFF } from '../src/agents/qlearning.js';
-import { Rng } from '../src/engine/rng.js';
 import {
   beginEpisode,
   createWorld,
@@ -13,6 +12,7 @@ import {
   settleCell,
   type World,
 } from '../src/model/world.js';
+import { Rng } from '../src/rng.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/engine/rng.js';
 import { BLOCKS, extractBlock, renderBlock } from '../src/llm/blocks.js';
 import {
   FEEDBACK_PHRASES,
@@ -18,6 +17,7 @@ import {
   ProviderError,
   type SignalSnapshot,
 } from '../src/llm/types.js';
+import { Rng } from '../src/rng.js';
 
 const SETTINGS: SimulatedSettings = {
   model: 'test-heuristic',

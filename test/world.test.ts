@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTION_COUNT, epsilonAt, MAINTAIN, stateCount } from '../src/agents/qlearning.js';
-import { Rng } from '../src/engine/rng.js';
 import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import { countPoor } from '../src/model/cell.js';
 import {
@@ -16,6 +15,7 @@ import {
   stepWorld,
   type World,
 } from '../src/model/world.js';
+import { Rng } from '../src/rng.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
 import { queueEpisodeArrivals } from './helpers/arrivals.js';

@@ -11,8 +11,8 @@
  * - Persistence: Q-tables to and from a readable JSON document.
  */
 import { z } from 'zod';
-import type { Rng } from '../engine/rng.js';
 import { UserError } from '../errors.js';
+import type { Rng } from '../rng.js';
 
 export const ACTIONS = ['increase', 'decrease', 'maintain', 'handoff'] as const;
 export type Action = (typeof ACTIONS)[number];

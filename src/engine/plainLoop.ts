@@ -3,16 +3,10 @@
  * (they must match exactly) and for its speed (the benchmark's baseline).
  */
 import { generateArrivals } from '../model/arrivals.js';
+import { recordOf } from '../model/report.js';
 import { beginEpisode, endEpisode, enqueueArrivals, type Phase, runSteps } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import {
-  copyAgent,
-  EpisodeLog,
-  type RunOptions,
-  type RunOutcome,
-  recordOf,
-  setUpRun,
-} from './run.js';
+import { copyAgent, EpisodeLog, type RunOptions, type RunOutcome, setUpRun } from './run.js';
 
 export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutcome {
   if (config.guidance) {

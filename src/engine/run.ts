@@ -7,27 +7,18 @@ import type { Cassette, Recorder } from '../llm/cassette.js';
 import { type AnyProvider, LlmGateway } from '../llm/gateway.js';
 import { createProvider } from '../llm/providers.js';
 import type { LlmRole } from '../llm/types.js';
+import type { EpisodeRecord } from '../model/report.js';
 import {
   addCounters,
   createWorld,
   type EpisodeCounters,
-  type Phase,
   setAgents,
   sumOverCells,
   type World,
   zeroCounters,
 } from '../model/world.js';
+import { Rng } from '../rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
-import { Rng } from './rng.js';
-
-export interface EpisodeRecord {
-  readonly phase: Phase;
-  readonly episode: number;
-  readonly epsilon: number;
-  readonly counters: EpisodeCounters;
-  /** Each agent's trust at the end of the episode (with guidance), else null. */
-  readonly trust: readonly number[] | null;
-}
 
 export interface RunOptions {
   readonly seed: number;
@@ -151,16 +142,6 @@ export class EpisodeLog {
 
 export function copyAgent(agent: QAgent): QAgent {
   return { shape: agent.shape, q: agent.q.slice() };
-}
-
-export function recordOf(world: World): EpisodeRecord {
-  return {
-    phase: world.phase,
-    episode: world.episode,
-    epsilon: world.epsilon,
-    counters: world.episodeCounters,
-    trust: world.guidance ? Array.from(world.guidance.trust) : null,
-  };
 }
 
 /** Agent-steps a run performs (cells × steps over both phases). */

@@ -6,7 +6,7 @@
  * only when a message is built, never while the engine runs, and never write.
  */
 import type { AnyEventObject, InspectionEvent } from 'xstate';
-import type { EpisodeRecord } from '../engine/run.js';
+import type { EpisodeRecord } from '../model/report.js';
 import { sumOverCells } from '../model/world.js';
 import { activeStateIds } from './graph.js';
 import type { PacerState } from './pacer.js';

@@ -3,7 +3,7 @@
  * and spread of the logarithm) or empirical (a list of measured latencies drawn uniformly).
  * Results are whole milliseconds, so simulated time stays exact.
  */
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../rng.js';
 import type { LatencyModel } from '../scenario/schema.js';
 
 export function sampleLatencyMs(model: LatencyModel, rng: Rng): number {

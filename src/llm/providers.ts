@@ -3,7 +3,7 @@
  * embedded simulated model, Anthropic Claude, or an OpenAI-compatible server. The gateway
  * (`gateway.ts`) drives whichever it gets; replay needs no provider at all.
  */
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../rng.js';
 import type { ResolvedLlm } from '../scenario/resolve.js';
 import { AnthropicProvider } from './anthropic.js';
 import type { AnyProvider } from './gateway.js';

@@ -32,7 +32,7 @@
  * prose answer with no block, which the translator rejects.
  */
 import { ACTIONS, type Action } from '../agents/qlearning.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../rng.js';
 import { BLOCKS, renderBlock } from './blocks.js';
 import { readEvaluatorSnapshot, readPlannerSnapshot } from './prompt.js';
 import {

@@ -138,7 +138,7 @@ export interface NetworkProvider {
 export interface LlmRole {
   readonly name: string;
   readonly gateway: import('./gateway.js').LlmGateway;
-  readonly latencyRng: import('../engine/rng.js').Rng;
+  readonly latencyRng: import('../rng.js').Rng;
 }
 
 export class ProviderError extends Error {

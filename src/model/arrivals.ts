@@ -7,7 +7,7 @@
  * the 'sinr' model places the user uniformly in a disc around its cell and derives every link
  * from path loss and log-normal shadowing (`cell.ts`).
  */
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../rng.js';
 import type { CellConfig, SourceConfig } from '../scenario/resolve.js';
 import { linkGainDb, type Radio } from './cell.js';
 

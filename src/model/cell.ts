@@ -14,7 +14,7 @@
  *     sinr = signal − 10·log10(N + Σ_k 10^((P_k + g_k)/10))   (powers in dBm, N in mW)
  *   so one cell raising its power degrades its neighbours' users.
  */
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../rng.js';
 import type { CellConfig, ModelConfig } from '../scenario/resolve.js';
 import type { Arrival, ArrivalWindow } from './arrivals.js';
 

@@ -12,8 +12,8 @@
 import { createHistory, type History, recordPair } from '../agents/alignment.js';
 import { ACTION_COUNT, type QAgent, stateShape } from '../agents/qlearning.js';
 import { combineDecision, updateTrust } from '../agents/trust.js';
-import type { Rng } from '../engine/rng.js';
 import type { AgentTuning } from '../llm/feedback.js';
+import type { Rng } from '../rng.js';
 import type { GuidanceConfig, ModelConfig } from '../scenario/resolve.js';
 import type { CellCounters, EpisodeCounters, Phase } from './world.js';
 

@@ -1,5 +1,24 @@
-/** Small per-episode digests of a cell, for actor events and the inspector. */
-import type { World } from './world.js';
+/** Per-episode digests: the episode record listeners get, and a cell's report for actor events and the inspector. */
+import type { EpisodeCounters, Phase, World } from './world.js';
+
+export interface EpisodeRecord {
+  readonly phase: Phase;
+  readonly episode: number;
+  readonly epsilon: number;
+  readonly counters: EpisodeCounters;
+  /** Each agent's trust at the end of the episode (with guidance), else null. */
+  readonly trust: readonly number[] | null;
+}
+
+export function recordOf(world: World): EpisodeRecord {
+  return {
+    phase: world.phase,
+    episode: world.episode,
+    epsilon: world.epsilon,
+    counters: world.episodeCounters,
+    trust: world.guidance ? Array.from(world.guidance.trust) : null,
+  };
+}
 
 export interface CellReport {
   readonly phase: 'training' | 'test';

@@ -31,7 +31,7 @@ import {
   stateShape,
   updateQ,
 } from '../agents/qlearning.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { ArrivalQueues, ArrivalWindow, drawUserInto } from './arrivals.js';
 import {

@@ -1,6 +1,6 @@
-import type { Rng } from '../../src/engine/rng.js';
 import { generateArrivals } from '../../src/model/arrivals.js';
 import { enqueueArrivals, type World } from '../../src/model/world.js';
+import type { Rng } from '../../src/rng.js';
 
 /**
  * Queues the current episode's arrivals of every traffic source, one window per source drawn from

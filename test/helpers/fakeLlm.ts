@@ -7,9 +7,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Rng } from '../../src/engine/rng.js';
 import { SimulatedProvider } from '../../src/llm/simulated.js';
 import type { Prompt } from '../../src/llm/types.js';
+import { Rng } from '../../src/rng.js';
 
 export interface SeenRequest {
   readonly n: number;

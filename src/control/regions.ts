@@ -7,7 +7,7 @@
  * shutting down n cells costs O(n·k) with k small (at 10,000 cells, leaves of 64 spent 0.34 s in
  * that copying alone; leaves of 16 a quarter of it).
  */
-import { regionGroupSystemId, regionSystemId } from '../../machines/ids.js';
+import { regionGroupSystemId, regionSystemId } from './ids.js';
 
 export const LEAF_SIZE = 16;
 export const FAN_OUT = 16;
