@@ -6,7 +6,7 @@
  */
 import { enqueueActions, setup } from 'xstate';
 import { type ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
-import type { Radio } from '../src/model/cell.js';
+import type { Radio } from '../src/model/radio.js';
 import type { Rng } from '../src/rng.js';
 import type { CellConfig, SourceConfig } from '../src/scenario/resolve.js';
 

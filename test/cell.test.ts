@@ -15,10 +15,10 @@ import {
   POOR,
   powerLevel,
   powerShare,
-  type Radio,
   type User,
   UserTable,
 } from '../src/model/cell.js';
+import type { Radio } from '../src/model/radio.js';
 import { Rng } from '../src/rng.js';
 import type { CellConfig } from '../src/scenario/resolve.js';
 

@@ -6,17 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
 import { drawUser } from '../src/model/arrivals.js';
-import {
-  admit,
-  type CellState,
-  countPoor,
-  dbToLinear,
-  isPoorIn,
-  pathLossDb,
-  type Radio,
-  sinrDb,
-  usersFor,
-} from '../src/model/cell.js';
+import { admit, type CellState, countPoor, isPoorIn, usersFor } from '../src/model/cell.js';
+import { dbToLinear, pathLossDb, type Radio, sinrDb } from '../src/model/radio.js';
 import { Rng } from '../src/rng.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';

@@ -9,7 +9,7 @@
  */
 import type { Rng } from '../rng.js';
 import type { CellConfig, SourceConfig } from '../scenario/resolve.js';
-import { linkGainDb, type Radio } from './cell.js';
+import { linkGainDb, type Radio } from './radio.js';
 
 export interface Arrival {
   /** Global step at which the user asks to connect. */
