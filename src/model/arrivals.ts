@@ -3,25 +3,26 @@
  * channel draws the cell needs on admission. Pure: everything random comes from the source's
  * own stream, drawn step by step, so any split of time into windows yields the same users.
  *
- * Channels: the paper's model draws each signal and SNR uniformly from the cell type's ranges;
- * the 'sinr' model places the user uniformly in a disc around its cell and derives every link
- * from path loss and log-normal shadowing (`cell.ts`).
+ * Channels: an arrival carries the gain of its link to its own cell and to each neighbour (dB;
+ * signal = transmit power + gain). The paper's model draws each link's signal at the reference
+ * power uniformly from the cell type's range, and the user is in its own cell's area: its
+ * strongest link at equal power is its own cell's. The 'sinr' model places the user uniformly in a
+ * disc around its cell and derives every link from path loss and log-normal shadowing
+ * (`radio.ts`).
  */
 import type { Rng } from '../rng.js';
 import type { CellConfig, SourceConfig } from '../scenario/resolve.js';
-import { linkGainDb, type Radio } from './radio.js';
+import { linkGainDb, paperLinkGainDb, type Radio } from './radio.js';
 
 export interface Arrival {
   /** Global step at which the user asks to connect. */
   readonly step: number;
-  /** Signal strength at the serving cell's minimum power, dBm. */
-  readonly signalDbm: number;
-  /** SNR at the serving cell's minimum power, dB. */
-  readonly snrDb: number;
+  /** Gain of the link to its own cell, dB (signal = the cell's transmit power + gain). */
+  readonly gainDb: number;
   /** Call duration in steps (at least 1). */
   readonly holdingSteps: number;
-  /** Signal from each neighbour (in the cell's neighbour order) at its minimum power, dBm. */
-  readonly neighbourSignalDbm: readonly number[];
+  /** Gain of the link to each neighbour (in the cell's neighbour order), dB. */
+  readonly neighbourGainDb: readonly number[];
   /** 'sinr': where the user is, km. */
   readonly x?: number;
   readonly y?: number;
@@ -35,11 +36,10 @@ export interface Arrival {
 export class ArrivalWindow {
   length = 0;
   step: Int32Array;
-  signalDbm: Float64Array;
-  snrDb: Float64Array;
+  gainDb: Float64Array;
   holdingSteps: Int32Array;
   /** Neighbour `k` of arrival `a` at `a·neighbours + k`. */
-  neighbourSignalDbm: Float64Array;
+  neighbourGainDb: Float64Array;
   /** 'sinr' only: positions, km. */
   x: Float64Array | null;
   y: Float64Array | null;
@@ -51,21 +51,19 @@ export class ArrivalWindow {
     capacity = 8,
   ) {
     this.step = new Int32Array(capacity);
-    this.signalDbm = new Float64Array(capacity);
-    this.snrDb = new Float64Array(capacity);
+    this.gainDb = new Float64Array(capacity);
     this.holdingSteps = new Int32Array(capacity);
-    this.neighbourSignalDbm = new Float64Array(capacity * neighbours);
+    this.neighbourGainDb = new Float64Array(capacity * neighbours);
     this.x = positions ? new Float64Array(capacity) : null;
     this.y = positions ? new Float64Array(capacity) : null;
   }
 
-  /** Appends an arrival (its neighbour signals are written by the caller); returns its index. */
-  add(step: number, signalDbm: number, snrDb: number, holdingSteps: number): number {
+  /** Appends an arrival (its neighbour gains are written by the caller); returns its index. */
+  add(step: number, gainDb: number, holdingSteps: number): number {
     if (this.length === this.step.length) this.grow();
     const i = this.length++;
     this.step[i] = step;
-    this.signalDbm[i] = signalDbm;
-    this.snrDb[i] = snrDb;
+    this.gainDb[i] = gainDb;
     this.holdingSteps[i] = holdingSteps;
     return i;
   }
@@ -75,10 +73,9 @@ export class ArrivalWindow {
     const k = this.neighbours;
     return {
       step: this.step[i]!,
-      signalDbm: this.signalDbm[i]!,
-      snrDb: this.snrDb[i]!,
+      gainDb: this.gainDb[i]!,
       holdingSteps: this.holdingSteps[i]!,
-      neighbourSignalDbm: Array.from(this.neighbourSignalDbm.subarray(i * k, i * k + k)),
+      neighbourGainDb: Array.from(this.neighbourGainDb.subarray(i * k, i * k + k)),
       ...(this.x ? { x: this.x[i]!, y: this.y![i]! } : {}),
     };
   }
@@ -105,10 +102,9 @@ export class ArrivalWindow {
       return b;
     };
     this.step = widen(this.step, n);
-    this.signalDbm = widen(this.signalDbm, n);
-    this.snrDb = widen(this.snrDb, n);
+    this.gainDb = widen(this.gainDb, n);
     this.holdingSteps = widen(this.holdingSteps, n);
-    this.neighbourSignalDbm = widen(this.neighbourSignalDbm, n * this.neighbours);
+    this.neighbourGainDb = widen(this.neighbourGainDb, n * this.neighbours);
     if (this.x) this.x = widen(this.x, n);
     if (this.y) this.y = widen(this.y!, n);
   }
@@ -133,23 +129,30 @@ export function drawUserInto(
     const angle = 2 * Math.PI * rng.next();
     const x = cell.x + r * Math.cos(angle);
     const y = cell.y + r * Math.sin(angle);
-    const signalDbm = cell.powerMin + linkGainDb(radio.sinr, cell, x, y, rng);
-    // The SNR is unused: SINR is computed from the neighbours' power at each step.
-    const i = into.add(step, signalDbm, signalDbm, holding(rng, meanHoldingSteps));
+    const gain = linkGainDb(radio.sinr, cell, x, y, rng);
+    const i = into.add(step, gain, holding(rng, meanHoldingSteps));
     into.x![i] = x;
     into.y![i] = y;
     for (let k = 0; k < nbs.length; k++) {
-      const nb = cells[nbs[k]!]!;
-      into.neighbourSignalDbm[base + k] = nb.powerMin + linkGainDb(radio.sinr, nb, x, y, rng);
+      into.neighbourGainDb[base + k] = linkGainDb(radio.sinr, cells[nbs[k]!]!, x, y, rng);
     }
     return;
   }
-  const signalDbm = rng.uniform(cell.signalMin, cell.signalMax);
-  const snrDb = rng.uniform(cell.snrMin, cell.snrMax);
-  into.add(step, signalDbm, snrDb, holding(rng, meanHoldingSteps));
+  let own = paperLinkGainDb(cell, radio, rng);
+  const i = into.add(step, own, holding(rng, meanHoldingSteps));
+  let strongest = -1;
   for (let k = 0; k < nbs.length; k++) {
-    const nb = cells[nbs[k]!]!;
-    into.neighbourSignalDbm[base + k] = rng.uniform(nb.signalMin, nb.signalMax);
+    const g = paperLinkGainDb(cells[nbs[k]!]!, radio, rng);
+    into.neighbourGainDb[base + k] = g;
+    if (g > own) {
+      own = g;
+      strongest = k;
+    }
+  }
+  // The user is in its own cell's area: where, at equal power, that cell's link is the strongest.
+  if (strongest >= 0) {
+    into.neighbourGainDb[base + strongest] = into.gainDb[i]!;
+    into.gainDb[i] = own;
   }
 }
 
@@ -199,10 +202,13 @@ export function generateArrivals(
   return out;
 }
 
+/** Numbers of an arrival record before its neighbour gains: step, gain, holding steps. */
+export const RECORD_HEAD = 3;
+
 /**
  * Every traffic source's pending arrivals, copied out of the windows into one buffer the world
  * owns. Each source has its own stretch of the buffer holding records of `stride` numbers
- * (step, signalDbm, snrDb, holdingSteps, the neighbours' signals, and with 'sinr' x and y); the
+ * (step, gain, holdingSteps, the neighbours' gains, and with 'sinr' x and y); the
  * per-source bookkeeping lives in typed arrays indexed by source.
  *
  * Why: a step checks every source for arrivals due. With one window object per source, each check
@@ -232,7 +238,7 @@ export class ArrivalQueues {
   ) {
     const n = neighbours.length;
     this.due = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-    this.stride = Int32Array.from(neighbours, (k) => 4 + k + (positioned ? 2 : 0));
+    this.stride = Int32Array.from(neighbours, (k) => RECORD_HEAD + k + (positioned ? 2 : 0));
     this.start = new Int32Array(n);
     this.size = new Int32Array(n);
     this.head = new Int32Array(n);
@@ -274,7 +280,7 @@ export class ArrivalQueues {
     if (n === 0) return;
     const stride = this.stride[s]!;
     const nb = w.neighbours;
-    if (stride !== 4 + nb + (w.x ? 2 : 0)) {
+    if (stride !== RECORD_HEAD + nb + (w.x ? 2 : 0)) {
       throw new Error(`internal error: a window for source ${s} has the wrong record shape`);
     }
     this.reserve(s, n);
@@ -282,13 +288,12 @@ export class ArrivalQueues {
     let r = this.start[s]! + (this.head[s]! + this.count[s]!) * stride;
     for (let i = 0; i < n; i++, r += stride) {
       data[r] = w.step[i]!;
-      data[r + 1] = w.signalDbm[i]!;
-      data[r + 2] = w.snrDb[i]!;
-      data[r + 3] = w.holdingSteps[i]!;
-      for (let k = 0; k < nb; k++) data[r + 4 + k] = w.neighbourSignalDbm[i * nb + k]!;
+      data[r + 1] = w.gainDb[i]!;
+      data[r + 2] = w.holdingSteps[i]!;
+      for (let k = 0; k < nb; k++) data[r + RECORD_HEAD + k] = w.neighbourGainDb[i * nb + k]!;
       if (w.x) {
-        data[r + 4 + nb] = w.x[i]!;
-        data[r + 5 + nb] = w.y![i]!;
+        data[r + RECORD_HEAD + nb] = w.x[i]!;
+        data[r + RECORD_HEAD + 1 + nb] = w.y![i]!;
       }
     }
     if (this.count[s] === 0) this.due[s] = w.step[0]!;

@@ -1,14 +1,15 @@
 /**
  * Radio physics of one cell, as pure functions over plain data.
  *
- * A user's channel is kept as a path gain relative to the serving cell's transmit power, so a power
- * change moves every user's signal by the same number of dB: signal = power + gain. Gains drift as
- * a Gaussian random walk each step; a user whose signal falls below the floor is dropped. Coverage
- * quality is good/fair/poor by the share of poorly served users (signal or SNR below threshold).
+ * A user's channel is kept as the gain of its link to the serving cell (dB, absolute), so a power
+ * change moves every user's signal by the same number of dB: signal = power + gain. The serving
+ * link's gain follows a bounded, mean-reverting shadowing process (AR(1), `radio.ts`); a user whose
+ * signal falls below the floor is dropped (a dropped call). Coverage quality is good/fair/poor by
+ * the share of poorly served users (signal or SNR below threshold).
  *
  * The SNR depends on the radio model:
- * - 'paper' (the AURA paper's model): snr = signal + snrOffset, the offset drawn per user from the
- *   cell type's range and drifting on its own;
+ * - 'paper' (the AURA paper's model): snr = signal − noise, capped, with the noise floor that maps
+ *   the cell type's signal range onto its SNR range (−120 dBm ↔ 0 dB) and the cap at its top;
  * - 'sinr': the signal over noise plus the interference from every neighbour cell at its *current*
  *   transmit power, each link's gain fixed by path loss and shadowing when the user arrives:
  *     sinr = signal − 10·log10(N + Σ_k 10^((P_k + g_k)/10))   (powers in dBm, N in mW)
@@ -16,18 +17,18 @@
  */
 import type { Rng } from '../rng.js';
 import type { CellConfig } from '../scenario/resolve.js';
-import type { Arrival, ArrivalWindow } from './arrivals.js';
-import { dbToLinear, linkGainDb, type Radio } from './radio.js';
+import { type Arrival, type ArrivalWindow, RECORD_HEAD } from './arrivals.js';
+import { dbToLinear, linkGainDb, paperLinkGainDb, type Radio } from './radio.js';
 
 /** One user, as an object: what `UserTable.at` returns and `UserTable.add` takes. */
 export interface User {
   /** Signal = serving power + gain (dB). */
   gain: number;
-  /** SNR = signal + snrOffset (dB). */
-  snrOffset: number;
+  /** The serving link's gain at attachment: the mean its shadowing reverts to (dB). */
+  baseGain: number;
   /** Global step at which the call ends. */
   departStep: number;
-  /** Gain towards each neighbour of the serving cell (neighbour order), relative to its power. */
+  /** Gain towards each neighbour of the serving cell (neighbour order), dB. */
   neighbourGain: number[];
   /** 'sinr': the same gains as linear factors (10^(g/10)), for the interference sum. */
   neighbourLin?: number[];
@@ -38,7 +39,7 @@ export interface User {
 
 /** Column offsets within a user's row of a `UserTable`. */
 const GAIN = 0;
-const SNR = 1;
+const BASE = 1;
 const DEPART = 2;
 const NB = 3;
 
@@ -47,7 +48,7 @@ const NB = 3;
  * coverage and handoff scan every user of every cell each step, and at city scale objects would
  * cost the cache and the garbage collector more than the model's own arithmetic.
  *
- * Row layout, `stride` numbers: gain, snrOffset, departStep, the gain towards each neighbour,
+ * Row layout, `stride` numbers: gain, baseGain, departStep, the gain towards each neighbour,
  * and with 'sinr' the same gains as linear factors, then x and y. Removal moves the last row into
  * the gap (users are unordered), so the order of users evolves exactly as an array's would under
  * swap-remove and push.
@@ -75,11 +76,11 @@ export class UserTable {
   }
 
   /** Appends a row with the given first columns; the caller writes the neighbour columns. */
-  push(gain: number, snrOffset: number, departStep: number): number {
+  push(gain: number, baseGain: number, departStep: number): number {
     const r = this.length * this.stride;
     if (r + this.stride > this.rows.length) this.grow();
     this.rows[r + GAIN] = gain;
-    this.rows[r + SNR] = snrOffset;
+    this.rows[r + BASE] = baseGain;
     this.rows[r + DEPART] = departStep;
     this.length++;
     return r;
@@ -106,7 +107,7 @@ export class UserTable {
     const row = this.rows;
     const user: User = {
       gain: row[r + GAIN]!,
-      snrOffset: row[r + SNR]!,
+      baseGain: row[r + BASE]!,
       departStep: row[r + DEPART]!,
       neighbourGain: Array.from(row.subarray(r + NB, r + NB + k)),
     };
@@ -120,7 +121,7 @@ export class UserTable {
 
   /** Appends a user given as an object (tests, tools); 'sinr' linear gains are derived. */
   add(user: User): void {
-    const r = this.push(user.gain, user.snrOffset, user.departStep);
+    const r = this.push(user.gain, user.baseGain, user.departStep);
     for (let k = 0; k < this.neighbours; k++) {
       const g = user.neighbourGain[k] ?? Number.NEGATIVE_INFINITY;
       this.rows[r + NB + k] = g;
@@ -197,10 +198,15 @@ export function changePower(cell: CellState, direction: 1 | -1): void {
   cell.power = Math.min(c.powerMax, Math.max(c.powerMin, next));
 }
 
+/** The paper's model: SNR = signal − the type's noise floor (signal.min − snr.min), capped at snr.max. */
+export function paperSnrDb(signal: number, cell: CellConfig): number {
+  return Math.min(signal - (cell.signalMin - cell.snrMin), cell.snrMax);
+}
+
 /** The paper's model: poorly served when signal or SNR is below its threshold. */
-export function isPoor(power: number, gain: number, snrOffset: number, radio: Radio): boolean {
+export function isPoor(power: number, gain: number, radio: Radio, cell: CellConfig): boolean {
   const signal = power + gain;
-  return signal < radio.poorSignalDbm || signal + snrOffset < radio.poorSnrDb;
+  return signal < radio.poorSignalDbm || paperSnrDb(signal, cell) < radio.poorSnrDb;
 }
 
 /** Whether user `i` of `cell` is poorly served, under the scenario's radio model. */
@@ -212,7 +218,7 @@ export function isPoorIn(
 ): boolean {
   const t = cell.users;
   const r = i * t.stride;
-  if (radio.model !== 'sinr') return isPoor(cell.power, t.rows[r + GAIN]!, t.rows[r + SNR]!, radio);
+  if (radio.model !== 'sinr') return isPoor(cell.power, t.rows[r + GAIN]!, radio, cell.config);
   const signal = cell.power + t.rows[r + GAIN]!;
   if (signal < radio.poorSignalDbm) return true;
   // The same comparison as countPoor's, in linear terms: SINR < threshold.
@@ -227,10 +233,13 @@ export function countPoor(cell: CellState, radio: Radio, cells: readonly CellSta
   const power = cell.power;
   let poor = 0;
   if (radio.model !== 'sinr') {
-    const { poorSignalDbm, poorSnrDb } = radio;
+    // signal < poorSignal, or min(signal − noise, cap) < poorSnr: one signal threshold.
+    const c = cell.config;
+    const noise = c.signalMin - c.snrMin;
+    const snrBound = c.snrMax < radio.poorSnrDb ? Number.POSITIVE_INFINITY : radio.poorSnrDb + noise;
+    const threshold = Math.max(radio.poorSignalDbm, snrBound);
     for (let r = 0, end = length * stride; r < end; r += stride) {
-      const signal = power + rows[r + GAIN]!;
-      if (signal < poorSignalDbm || signal + rows[r + SNR]! < poorSnrDb) poor++;
+      if (power + rows[r + GAIN]! < threshold) poor++;
     }
     return poor;
   }
@@ -276,135 +285,243 @@ export function departUsers(cell: CellState, step: number): void {
   }
 }
 
-export type AdmitResult = 'admitted' | 'full' | 'noSignal';
+/** What became of an arriving user (cell selection and admission). */
+export const ADMITTED = 0;
+/** Admitted by a neighbour: the strongest covering cell with room was not its own. */
+export const ADMITTED_NEIGHBOUR = 1;
+/** Refused for capacity: some candidate cell covers the user, but every covering one is full. */
+export const BLOCKED = 2;
+/** No candidate cell covers the user (every link below the floor): a coverage hole, not a drop. */
+export const UNCOVERED = 3;
+export type AdmitOutcome = 0 | 1 | 2 | 3;
 
-/** Admission control for a new user: capacity first, then the signal floor. */
+/**
+ * Cell selection and admission of arrival `a` (an object: tests, tools) at cell `from`.
+ * See `admitLinks`.
+ */
 export function admit(
-  cell: CellState,
-  arrival: Arrival,
   cells: readonly CellState[],
+  from: number,
+  a: Arrival,
   radio: Radio,
-): AdmitResult {
-  const { step, signalDbm, snrDb, holdingSteps, neighbourSignalDbm, x, y } = arrival;
-  return admitUser(
-    cell,
+  rng: Rng,
+): AdmitOutcome {
+  return admitLinks(
     cells,
-    radio,
-    step,
-    signalDbm,
-    snrDb,
-    holdingSteps,
-    neighbourSignalDbm,
+    from,
+    a.step + a.holdingSteps,
+    a.gainDb,
+    a.neighbourGainDb,
     0,
-    x ?? Number.NaN,
-    y ?? Number.NaN,
+    a.x ?? Number.NaN,
+    a.y ?? Number.NaN,
+    radio,
+    rng,
   );
 }
 
-/** `admit` for arrival `i` of a window (no object per arrival). */
-export function admitFrom(
+/**
+ * `admit` for the arrival record at `r` of `data` (`ArrivalQueues`): step, gain, holding steps,
+ * the neighbours' gains, and with 'sinr' the position.
+ */
+export function admitRecord(
+  cells: readonly CellState[],
+  from: number,
+  data: Float64Array,
+  r: number,
+  radio: Radio,
+  rng: Rng,
+): AdmitOutcome {
+  const nb = cells[from]!.config.neighbours.length;
+  const positioned = radio.model === 'sinr';
+  return admitLinks(
+    cells,
+    from,
+    data[r]! + data[r + 2]!,
+    data[r + 1]!,
+    data,
+    r + RECORD_HEAD,
+    positioned ? data[r + RECORD_HEAD + nb]! : Number.NaN,
+    positioned ? data[r + RECORD_HEAD + 1 + nb]! : Number.NaN,
+    radio,
+    rng,
+  );
+}
+
+/**
+ * A user at the start of an episode (arrival `i` of `w`): attached to its own cell if that cell
+ * covers it and has room, else not created. Returns whether it was.
+ */
+export function admitInitial(
   cell: CellState,
   w: ArrivalWindow,
   i: number,
   cells: readonly CellState[],
   radio: Radio,
-): AdmitResult {
-  return admitUser(
-    cell,
+): boolean {
+  if (isFull(cell) || cell.power + w.gainDb[i]! < radio.signalFloorDbm) return false;
+  const k = w.neighbours;
+  attach(
     cells,
-    radio,
-    w.step[i]!,
-    w.signalDbm[i]!,
-    w.snrDb[i]!,
-    w.holdingSteps[i]!,
-    w.neighbourSignalDbm,
-    i * w.neighbours,
+    cell.config.index,
+    w.step[i]! + w.holdingSteps[i]!,
+    w.gainDb[i]!,
+    w.neighbourGainDb,
+    i * k,
     w.x ? w.x[i]! : Number.NaN,
     w.y ? w.y[i]! : Number.NaN,
   );
+  return true;
 }
 
 /**
- * `admit` for the arrival record at `r` of `data` (`ArrivalQueues`): step, signal, SNR, holding
- * steps, the neighbours' signals, and with 'sinr' the position.
+ * Cell selection (as in 3GPP TS 38.304's criterion S and ranking): the user's candidates are its
+ * own cell and every neighbour it has a link to; it attaches to the strongest one that covers it
+ * (signal at the floor or above) and has room (its own cell at a tie). Admission control refuses
+ * it only if every covering candidate is full (blocked); with no covering candidate it is
+ * uncovered.
  */
-export function admitRecord(
-  cell: CellState,
-  data: Float64Array,
-  r: number,
+function admitLinks(
   cells: readonly CellState[],
-  radio: Radio,
-): AdmitResult {
-  const nb = cell.config.neighbours.length;
-  const positioned = radio.model === 'sinr';
-  return admitUser(
-    cell,
-    cells,
-    radio,
-    data[r]!,
-    data[r + 1]!,
-    data[r + 2]!,
-    data[r + 3]!,
-    data,
-    r + 4,
-    positioned ? data[r + 4 + nb]! : Number.NaN,
-    positioned ? data[r + 5 + nb]! : Number.NaN,
-  );
-}
-
-function admitUser(
-  cell: CellState,
-  cells: readonly CellState[],
-  radio: Radio,
-  step: number,
-  signalDbm: number,
-  snrDb: number,
-  holdingSteps: number,
-  neighbourSignalDbm: ArrayLike<number>,
+  from: number,
+  departStep: number,
+  gain: number,
+  links: ArrayLike<number>,
   base: number,
   x: number,
   y: number,
-): AdmitResult {
-  if (isFull(cell)) return 'full';
-  const c = cell.config;
-  const gain = signalDbm - c.powerMin;
-  if (cell.power + gain < radio.signalFloorDbm) return 'noSignal';
-  const t = cell.users;
-  const r = t.push(gain, snrDb - signalDbm, step + holdingSteps);
-  const rows = t.rows;
-  const nbs = c.neighbours;
-  for (let k = 0; k < nbs.length; k++) {
-    rows[r + NB + k] = neighbourSignalDbm[base + k]! - cells[nbs[k]!]!.config.powerMin;
+  radio: Radio,
+  rng: Rng,
+): AdmitOutcome {
+  const cell = cells[from]!;
+  const nbs = cell.config.neighbours;
+  const floor = radio.signalFloorDbm;
+  let covered = false;
+  let best = -2; // -2: none with room; -1: own cell; k: neighbour k
+  let bestSignal = Number.NEGATIVE_INFINITY;
+  const own = cell.power + gain;
+  if (own >= floor) {
+    covered = true;
+    if (!isFull(cell)) {
+      best = -1;
+      bestSignal = own;
+    }
   }
+  for (let k = 0; k < nbs.length; k++) {
+    const nb = cells[nbs[k]!]!;
+    const signal = nb.power + links[base + k]!;
+    if (signal < floor) continue;
+    covered = true;
+    if (signal > bestSignal && !isFull(nb)) {
+      best = k;
+      bestSignal = signal;
+    }
+  }
+  if (best === -2) return covered ? BLOCKED : UNCOVERED;
+  if (best === -1) {
+    attach(cells, from, departStep, gain, links, base, x, y);
+    return ADMITTED;
+  }
+  attachToNeighbour(cells, from, best, departStep, gain, links, base, x, y, radio, rng);
+  return ADMITTED_NEIGHBOUR;
+}
+
+/** Appends a user to its own cell `to`, with its links to `to`'s neighbours at `links[base..]`. */
+function attach(
+  cells: readonly CellState[],
+  to: number,
+  departStep: number,
+  gain: number,
+  links: ArrayLike<number>,
+  base: number,
+  x: number,
+  y: number,
+): void {
+  const t = cells[to]!.users;
+  const r = t.push(gain, gain, departStep);
+  const rows = t.rows;
+  const n = t.neighbours;
+  for (let k = 0; k < n; k++) rows[r + NB + k] = links[base + k]!;
   if (t.positioned) {
-    for (let k = 0; k < nbs.length; k++) rows[r + t.lin + k] = dbToLinear(rows[r + NB + k]!);
+    for (let k = 0; k < n; k++) rows[r + t.lin + k] = dbToLinear(rows[r + NB + k]!);
     rows[r + t.pos] = x;
     rows[r + t.pos + 1] = y;
   }
-  return 'admitted';
 }
 
-/** One step of channel drift; returns how many users fell below the floor and were dropped. */
-export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
-  const { signalSdDb, snrSdDb } = radio.drift;
+/**
+ * Appends a user of cell `from`'s area to its neighbour `k`: its link to `from` and to `from`'s
+ * other neighbours carry over; a cell it has no link to yet gets one drawn.
+ */
+function attachToNeighbour(
+  cells: readonly CellState[],
+  from: number,
+  k: number,
+  departStep: number,
+  gain: number,
+  links: ArrayLike<number>,
+  base: number,
+  x: number,
+  y: number,
+  radio: Radio,
+  rng: Rng,
+): void {
+  const fromNbs = cells[from]!.config.neighbours;
+  const to = fromNbs[k]!;
+  const dst = cells[to]!.users;
+  const g = links[base + k]!;
+  const q = dst.push(g, g, departStep);
+  const toNbs = cells[to]!.config.neighbours;
+  for (let m = 0; m < toNbs.length; m++) {
+    const j = toNbs[m]!;
+    const idx = j === from ? -1 : fromNbs.indexOf(j);
+    dst.rows[q + NB + m] =
+      j === from ? gain : idx >= 0 ? links[base + idx]! : drawLink(cells, j, x, y, radio, rng);
+  }
+  if (dst.positioned) {
+    for (let m = 0; m < toNbs.length; m++) {
+      dst.rows[q + dst.lin + m] = dbToLinear(dst.rows[q + NB + m]!);
+    }
+    dst.rows[q + dst.pos] = x;
+    dst.rows[q + dst.pos + 1] = y;
+  }
+}
+
+/** A link to cell `j` for a user it had none to: from the user's position with 'sinr'. */
+function drawLink(
+  cells: readonly CellState[],
+  j: number,
+  x: number,
+  y: number,
+  radio: Radio,
+  rng: Rng,
+): number {
+  const c = cells[j]!.config;
+  return radio.model === 'sinr'
+    ? linkGainDb(radio.sinr, c, x, y, rng)
+    : paperLinkGainDb(c, radio, rng);
+}
+
+/**
+ * One step of shadowing on every user's serving link (AR(1) around its gain at attachment, with
+ * per-step correlation `rho`); returns how many users fell below the floor and were dropped
+ * (dropped calls: also users a power decrease left below it).
+ */
+export function driftUsers(cell: CellState, radio: Radio, rho: number, rng: Rng): number {
   const t = cell.users;
   const n = t.length;
-  const driftGain = signalSdDb > 0;
-  const driftSnr = snrSdDb > 0 && radio.model !== 'sinr';
-  const perUser = (driftGain ? 1 : 0) + (driftSnr ? 1 : 0);
-  // Every user's draws at once, in the order the loop uses them (each one `normal(0, sd)`).
-  const z = deviates(n * perUser);
-  if (driftGain) rng.normals(z, n * perUser, signalSdDb, driftSnr ? snrSdDb : signalSdDb);
-  else rng.normals(z, n * perUser, snrSdDb);
+  const sd = radio.shadowing.sdDb * Math.sqrt(1 - rho * rho);
+  const z = deviates(n);
+  if (sd > 0) rng.normals(z, n, sd);
   const rows = t.rows;
   const stride = t.stride;
-  let k = 0;
+  const floor = radio.signalFloorDbm - cell.power;
   let dropped = 0;
   for (let i = n - 1; i >= 0; i--) {
     const r = i * stride;
-    if (driftGain) rows[r + GAIN] = rows[r + GAIN]! + z[k++]!;
-    if (driftSnr) rows[r + SNR] = rows[r + SNR]! + z[k++]!;
-    if (cell.power + rows[r + GAIN]! < radio.signalFloorDbm) {
+    const base = rows[r + BASE]!;
+    if (sd > 0) rows[r + GAIN] = base + rho * (rows[r + GAIN]! - base) + z[n - 1 - i]!;
+    if (rows[r + GAIN]! < floor) {
       t.removeAt(i);
       dropped++;
     }
@@ -412,12 +529,15 @@ export function driftUsers(cell: CellState, radio: Radio, rng: Rng): number {
   return dropped;
 }
 
-export type HandoffResult = 'none' | 'handedOff' | 'neighbourFull' | 'neighbourWorse';
+/** What a handoff request did. */
+export type HandoffResult = 'noCandidate' | 'handedOff' | 'targetFull' | 'targetNoSignal';
 
 /**
- * Hands the cell's worst-served poor user to the neighbour offering it the best signal. The
- * request is dropped if that neighbour is full or not better by the margin. Without a poor user
- * (or a neighbour) no request is made.
+ * A handoff (3GPP event A3): among the cell's poorly served users whose link to some neighbour is
+ * stronger than the serving one by more than the offset (`radio.handoffMarginDb`), the one with
+ * the largest margin is handed to that neighbour. Without such a user (or a neighbour) nothing is
+ * requested ('noCandidate'). The target's admission control refuses it when full, or when the user
+ * would be below the floor there (a failed handoff: the user stays).
  */
 export function handoff(
   cells: readonly CellState[],
@@ -427,33 +547,36 @@ export function handoff(
 ): HandoffResult {
   const cell = cells[from]!;
   const nbs = cell.config.neighbours;
-  if (nbs.length === 0) return 'none';
   const t = cell.users;
-  let worst = -1;
-  let worstGain = Number.POSITIVE_INFINITY;
+  let user = -1;
+  let target = -1;
+  let bestMargin = radio.handoffMarginDb;
   for (let i = 0; i < t.length; i++) {
-    const gain = t.rows[i * t.stride + GAIN]!;
-    if (isPoorIn(cells, cell, i, radio) && (worst < 0 || gain < worstGain)) {
-      worst = i;
-      worstGain = gain;
+    const r = i * t.stride;
+    const serving = cell.power + t.rows[r + GAIN]!;
+    let k = -1;
+    let margin = bestMargin;
+    for (let m = 0; m < nbs.length; m++) {
+      const d = cells[nbs[m]!]!.power + t.rows[r + NB + m]! - serving;
+      if (d > margin) {
+        margin = d;
+        k = m;
+      }
+    }
+    if (k >= 0 && isPoorIn(cells, cell, i, radio)) {
+      user = i;
+      target = k;
+      bestMargin = margin;
     }
   }
-  if (worst < 0) return 'none';
-  const r = worst * t.stride;
-  let bestK = 0;
-  let bestSignal = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < nbs.length; k++) {
-    const s = cells[nbs[k]!]!.power + t.rows[r + NB + k]!;
-    if (s > bestSignal) {
-      bestSignal = s;
-      bestK = k;
-    }
+  if (user < 0) return 'noCandidate';
+  const dest = cells[nbs[target]!]!;
+  if (isFull(dest)) return 'targetFull';
+  if (dest.power + t.rows[user * t.stride + NB + target]! < radio.signalFloorDbm) {
+    return 'targetNoSignal';
   }
-  const target = cells[nbs[bestK]!]!;
-  if (isFull(target)) return 'neighbourFull';
-  if (bestSignal < cell.power + worstGain + radio.handoffMarginDb) return 'neighbourWorse';
-  rehome(cells, from, worst, nbs[bestK]!, radio, rng);
-  t.removeAt(worst);
+  rehome(cells, from, user, nbs[target]!, radio, rng);
+  t.removeAt(user);
   return 'handedOff';
 }
 
@@ -471,7 +594,8 @@ function rehome(
   const dst = cells[to]!.users;
   const gain = gainTowards(cells, from, r, to, radio, rng);
   const newNbs = cells[to]!.config.neighbours;
-  const q = dst.push(gain, src.rows[r + SNR]!, src.rows[r + DEPART]!);
+  // The new serving link's shadowing starts from its current value.
+  const q = dst.push(gain, gain, src.rows[r + DEPART]!);
   for (let k = 0; k < newNbs.length; k++) {
     dst.rows[q + NB + k] = gainTowards(cells, from, r, newNbs[k]!, radio, rng);
   }
@@ -497,12 +621,9 @@ function gainTowards(
   if (j === from) return src.rows[r + GAIN]!;
   const k = cells[from]!.config.neighbours.indexOf(j);
   if (k >= 0) return src.rows[r + NB + k]!;
-  // A cell the user had no channel to yet: draw one (from where it is, with 'sinr').
-  const c = cells[j]!.config;
-  if (radio.model === 'sinr') {
-    return linkGainDb(radio.sinr, c, src.rows[r + src.pos]!, src.rows[r + src.pos + 1]!, rng);
-  }
-  return rng.uniform(c.signalMin, c.signalMax) - c.powerMin;
+  const x = src.positioned ? src.rows[r + src.pos]! : Number.NaN;
+  const y = src.positioned ? src.rows[r + src.pos + 1]! : Number.NaN;
+  return drawLink(cells, j, x, y, radio, rng);
 }
 
 let scratch = new Float64Array(256);

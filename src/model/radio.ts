@@ -31,3 +31,28 @@ export function linkGainDb(
 export function sinrDb(signalDbm: number, noiseDbm: number, interferenceMw: number): number {
   return signalDbm - 10 * Math.log10(dbToLinear(noiseDbm) + interferenceMw);
 }
+
+/**
+ * The 'paper' model's link gain: a user whose signal from the cell, were it transmitting at the
+ * network's reference power, lies uniformly in the cell type's signal range. Gains are absolute
+ * (signal = transmit power + gain), so a 46 dBm cell reaches users a 30 dBm cell cannot.
+ */
+export function paperLinkGainDb(
+  cell: { readonly signalMin: number; readonly signalMax: number },
+  radio: Radio,
+  rng: Rng,
+): number {
+  return rng.uniform(cell.signalMin, cell.signalMax) - radio.referencePowerDbm;
+}
+
+/**
+ * One step's correlation of the slow-fading (shadowing) process: Gudmundson's exponential
+ * autocorrelation, e^(−Δt/T) for a step of Δt seconds and decorrelation time T (distance over
+ * speed). The serving link's gain follows the AR(1) process
+ *   g(t+1) = ḡ + ρ·(g(t) − ḡ) + σ·√(1 − ρ²)·z
+ * around the gain drawn at arrival ḡ: bounded (stationary s.d. σ) and mean-reverting.
+ */
+export function shadowingRho(radio: Radio, stepSeconds: number): number {
+  const t = radio.shadowing.decorrelationSeconds;
+  return t > 0 ? Math.exp(-stepSeconds / t) : 0;
+}
