@@ -14,13 +14,12 @@
 import { applyDelayedReward, type History, takeHistory } from '../agents/alignment.js';
 import type { LlmCounts } from '../model/guidance.js';
 import { type EpisodeCounters, type Phase, type World, zeroCounters } from '../model/world.js';
+import { askModel, type SimulatedOutcome } from './call.js';
 import { evaluatorSnapshot } from './context.js';
 import { translateFeedback } from './feedback.js';
-import { type CallResult, countCall, simulatedOutcome } from './gateway.js';
-import { sampleLatencyMs } from './latency.js';
 import { buildEvaluatorPrompt } from './prompt.js';
 import { translateScores } from './translator.js';
-import { type CallFailure, type Completion, estimateTokens, type LlmRole } from './types.js';
+import type { CallFailure, Completion, LlmRole } from './types.js';
 
 export interface EvaluationJob {
   readonly phase: Phase;
@@ -138,15 +137,9 @@ export function callEvaluator(
     failure: null,
   }));
   const call: EvaluatorCall = { job, parts, settled: false, latencyMs: 0 };
-  const settle = (
-    part: EvaluatorPart,
-    drawnMs: number,
-    promptTokens: number,
-    result: CallResult,
-  ) => {
-    const outcome = simulatedOutcome(result, drawnMs, g.config.llm, g.config.timeoutMs);
+  /** Records a part's outcome; true when it was the last part to settle. */
+  const settle = (part: EvaluatorPart, outcome: SimulatedOutcome) => {
     Object.assign(part, outcome, { settled: true });
-    countCall(counts, result, outcome.latencyMs, promptTokens);
     if (!outcome.completion) counts.failedEvaluations++;
     if (parts.every((p) => p.settled)) {
       call.settled = true;
@@ -156,14 +149,10 @@ export function callEvaluator(
     return false;
   };
   parts.forEach((part, k) => {
-    const prompt = prompts[k]!;
     counts.evaluations++;
-    const drawnMs = sampleLatencyMs(g.config.llm.latency, role.latencyRng);
-    const promptTokens = estimateTokens(prompt.system + prompt.user);
-    const now = role.gateway.call(role.name, prompt, (result) => {
-      if (settle(part, drawnMs, promptTokens, result)) onLateReply();
+    askModel(role, g.config, prompts[k]!, counts, (outcome, late) => {
+      if (settle(part, outcome) && late) onLateReply();
     });
-    if (now) settle(part, drawnMs, promptTokens, now);
   });
   return call;
 }

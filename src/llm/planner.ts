@@ -16,9 +16,8 @@
 import type { LlmCounts } from '../model/guidance.js';
 import type { Phase, World } from '../model/world.js';
 import { budgetWaitMs, chargeBudget, createBudget, type RateBudget } from './budget.js';
+import { askModel, type SimulatedOutcome } from './call.js';
 import { plannerSnapshot } from './context.js';
-import { type CallResult, countCall, simulatedOutcome } from './gateway.js';
-import { sampleLatencyMs } from './latency.js';
 import { buildPlannerPrompt } from './prompt.js';
 import { translateActions } from './translator.js';
 import {
@@ -50,10 +49,6 @@ export interface Call {
   readonly batch: readonly Queued[];
   readonly sentAtMs: number;
   readonly phase: Phase;
-  /** Tokens of the prompt (estimated): what a failed call spent. */
-  readonly promptTokens: number;
-  /** The latency model's draw (made at dispatch, whatever `latencyFrom` says). */
-  readonly drawnMs: number;
   /** False while a network call is in flight (simulated time stands still meanwhile). */
   settled: boolean;
   latencyMs: number;
@@ -184,37 +179,30 @@ export function dispatchBatch(
   counts.calls++;
   counts.batchedRequests += batch.length;
   for (const r of batch) counts.queueWaitMs += nowMs - r.receivedAtMs;
-  const drawnMs = sampleLatencyMs(core.world.config.guidance!.llm.latency, core.role.latencyRng);
   const call: Call = {
     batch,
     sentAtMs: nowMs,
     phase: core.world.phase,
-    promptTokens,
-    drawnMs,
     settled: false,
     latencyMs: 0,
     completion: null,
     failure: null,
   };
   core.call = call;
-  const now = core.role.gateway.call(core.role.name, prompt, (result) => {
-    settleCall(core, call, result);
-    onLateReply();
+  // Tokens, latencies and failures count in the phase the call was sent in (`counts`).
+  askModel(core.role, core.world.config.guidance!, prompt, counts, (outcome, late) => {
+    settleCall(call, counts, outcome);
+    if (late) onLateReply();
   });
-  if (now) settleCall(core, call, now);
   return call;
 }
 
-/** Records how a call ended: simulated latency, timeout, tokens, failures. */
-function settleCall(core: PlannerCore, call: Call, result: CallResult): void {
-  const g = core.world.config.guidance!;
-  const outcome = simulatedOutcome(result, call.drawnMs, g.llm, g.timeoutMs);
+/** Records how a call ended: its simulated latency and reply, and its failure if any. */
+function settleCall(call: Call, counts: LlmCounts, outcome: SimulatedOutcome): void {
   call.latencyMs = outcome.latencyMs;
   call.completion = outcome.completion;
   call.failure = outcome.failure;
   call.settled = true;
-  const counts = ledger(core, call.phase);
-  countCall(counts, result, outcome.latencyMs, call.promptTokens);
   if (!outcome.completion) {
     counts.failedCalls++;
     if (outcome.failure === 'timeout') counts.timeouts++;
