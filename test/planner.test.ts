@@ -58,6 +58,7 @@ function harness(over: Parameters<typeof guidedPaper>[0], provider: LlmProvider 
         systemId: 'planner',
         input: {
           world,
+          guidance: world.guidance!,
           role: {
             name: 'planner',
             latencyRng: Rng.create(2),

@@ -13,7 +13,7 @@
  * Ledger: a request, and whatever becomes of it, counts in the phase it was made in; a call, its
  * tokens and queue waits, in the phase it was sent in.
  */
-import type { LlmCounts } from '../model/guidance.js';
+import type { GuidanceState, LlmCounts } from '../model/guidance.js';
 import type { Phase, World } from '../model/world.js';
 import { budgetWaitMs, chargeBudget, createBudget, type RateBudget } from './budget.js';
 import { askModel, type SimulatedOutcome } from './call.js';
@@ -69,6 +69,8 @@ export interface Delivery {
 
 export interface PlannerCore {
   readonly world: World;
+  /** The run's guidance state, with its resolved configuration (`guidance.config`). */
+  readonly guidance: GuidanceState;
   readonly role: LlmRole;
   readonly budget: RateBudget;
   queue: Queued[];
@@ -77,10 +79,16 @@ export interface PlannerCore {
   next: { readonly key: string; readonly batch: Queued[]; readonly prompt: Prompt } | null;
 }
 
-export function createPlannerCore(world: World, role: LlmRole, share = 1): PlannerCore {
-  const p = world.config.guidance!.planner;
+export function createPlannerCore(
+  world: World,
+  guidance: GuidanceState,
+  role: LlmRole,
+  share = 1,
+): PlannerCore {
+  const p = guidance.config.planner;
   return {
     world,
+    guidance,
     role,
     budget: createBudget(p.requestsPerMinute * share, p.tokensPerMinute * share),
     queue: [],
@@ -90,7 +98,7 @@ export function createPlannerCore(world: World, role: LlmRole, share = 1): Plann
 }
 
 const ledger = (core: PlannerCore, phase: Phase = core.world.phase): LlmCounts =>
-  core.world.guidance!.ledger[phase === 'test' ? 'test' : 'training'];
+  core.guidance.ledger[phase === 'test' ? 'test' : 'training'];
 
 export function enqueueRequest(core: PlannerCore, request: GuidanceRequest, nowMs: number): void {
   const queued: Queued = { ...request, receivedAtMs: nowMs, phase: core.world.phase };
@@ -103,11 +111,11 @@ export function enqueueRequest(core: PlannerCore, request: GuidanceRequest, nowM
 }
 
 export const batchIsFull = (core: PlannerCore): boolean =>
-  core.queue.length >= core.world.config.guidance!.planner.maxBatchSize;
+  core.queue.length >= core.guidance.config.planner.maxBatchSize;
 
 /** Drops queued requests observed before the current episode began (counted as outdated). */
 function dropOutdated(core: PlannerCore): void {
-  const since = core.world.guidance!.episodeStartMs;
+  const since = core.guidance.episodeStartMs;
   if (core.queue.every((q) => q.observedAtMs >= since)) return;
   core.queue = core.queue.filter((q) => {
     if (q.observedAtMs >= since) return true;
@@ -120,7 +128,7 @@ function dropOutdated(core: PlannerCore): void {
 function nextBatch(core: PlannerCore): { batch: Queued[]; prompt: Prompt } {
   dropOutdated(core);
   const batch = core.queue
-    .slice(0, core.world.config.guidance!.planner.maxBatchSize)
+    .slice(0, core.guidance.config.planner.maxBatchSize)
     .sort((a, b) => a.cellIndex - b.cellIndex);
   const key = batch.map((r) => `${r.cellIndex}@${r.observedAtMs}`).join(',');
   if (core.next?.key !== key) core.next = { key, batch, prompt: batchPrompt(core, batch) };
@@ -139,7 +147,7 @@ export function batchPrompt(core: PlannerCore, batch: readonly Queued[]): Prompt
     }
   }
   const snapshot = plannerSnapshot(
-    core.world.guidance!,
+    core.guidance,
     batch.map((r) => r.cellId),
     [...cells.values()].map((c) => c.snapshot),
     latest,
@@ -190,7 +198,7 @@ export function dispatchBatch(
   };
   core.call = call;
   // Tokens, latencies and failures count in the phase the call was sent in (`counts`).
-  askModel(core.role, core.world.config.guidance!, prompt, counts, (outcome, late) => {
+  askModel(core.role, core.guidance.config, prompt, counts, (outcome, late) => {
     settleCall(call, counts, outcome);
     if (late) onLateReply();
   });
