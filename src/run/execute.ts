@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { type ActorRunOptions, runActors } from '../engine/actorEngine.js';
 import { type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
-import { Cassette, Recorder } from '../llm/cassette.js';
+import { Cassette, Recorder } from '../llm/io/cassette.js';
 import type { EpisodeRecord } from '../model/report.js';
 import { resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -41,7 +41,7 @@ export interface RunRequest {
   readonly seriesFile?: string;
 }
 
-/** Where model exchanges are recorded to or replayed from (`llm/cassette.ts`). */
+/** Where model exchanges are recorded to or replayed from (`llm/io/cassette.ts`). */
 export interface LlmFiles {
   readonly record?: string;
   readonly replay?: string;
