@@ -1,7 +1,9 @@
 /**
  * One run, end to end: resolve the scenario for a traffic level, simulate (training then test) on
- * the actor engine, and assemble everything the run directory holds. No I/O besides an optional
- * policy file read; the caller writes the results.
+ * the actor engine, and assemble everything the run directory holds. Its file I/O: it reads the
+ * starting policy or playbook and a model recording to replay, appends model exchanges to a
+ * recording, and streams the episode series into `seriesFile` when given; the caller writes the
+ * run directory.
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
