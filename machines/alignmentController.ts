@@ -8,6 +8,7 @@
  */
 import { sendParent, setup } from 'xstate';
 import {
+  type AlignmentConfig,
   type AlignmentCore,
   createAlignmentCore,
   type EvaluationJob,
@@ -15,10 +16,14 @@ import {
   startEvaluation,
 } from '../src/llm/evaluator.js';
 import type { LlmRole } from '../src/llm/types.js';
+import type { GuidanceState } from '../src/model/guidance.js';
 import type { World } from '../src/model/world.js';
 
 export interface AlignmentInput {
   readonly world: World;
+  /** The run's guidance state and resolved configuration. */
+  readonly guidance: GuidanceState;
+  readonly alignment: AlignmentConfig;
   readonly role: LlmRole;
 }
 
@@ -58,7 +63,7 @@ export const alignmentControllerMachine = setup({
 }).createMachine({
   id: 'alignmentController',
   context: ({ input }) => ({
-    core: createAlignmentCore(input.world, input.role),
+    core: createAlignmentCore(input.world, input.guidance, input.alignment, input.role),
   }),
   initial: 'idle',
   on: { 'alignment.evaluate': { actions: 'queueJob' } },

@@ -21,10 +21,13 @@ import {
   rateWaitMs,
 } from '../src/llm/planner.js';
 import type { CallFailure, LlmRole } from '../src/llm/types.js';
+import type { GuidanceState } from '../src/model/guidance.js';
 import type { World } from '../src/model/world.js';
 
 export interface PlannerInput {
   readonly world: World;
+  /** The run's guidance state and resolved configuration. */
+  readonly guidance: GuidanceState;
   readonly role: LlmRole;
   /** This planner's share of the rate budget (1 for the single network-wide planner). */
   readonly share?: number;
@@ -103,14 +106,14 @@ export const plannerMachine = setup({
     replied: ({ context }) => context.core.call?.settled ?? true,
   },
   delays: {
-    batch: ({ context }) => context.core.world.config.guidance!.batchMs,
+    batch: ({ context }) => context.core.guidance.config.batchMs,
     budget: ({ context }) => context.waitMs,
     latency: ({ context }) => context.core.call?.latencyMs ?? 0,
   },
 }).createMachine({
   id: 'planner',
   context: ({ input }) => ({
-    core: createPlannerCore(input.world, input.role, input.share ?? 1),
+    core: createPlannerCore(input.world, input.guidance, input.role, input.share ?? 1),
     waitMs: 0,
   }),
   initial: 'idle',

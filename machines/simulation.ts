@@ -77,29 +77,31 @@ export const simulationMachine = setup({
   actions: {
     spawnActors: assign(({ context, spawn }) => {
       const { world, llm } = context;
-      const guidance = world.config.guidance;
+      const guidance = world.guidance;
+      const alignment = guidance?.config.alignment;
       return {
         planners:
           guidance && llm
-            ? guidance.plannerRegions.map((_, k, all) =>
+            ? guidance.config.plannerRegions.map((region, k, all) =>
                 spawn('planner', {
                   id: plannerSystemId(k, all.length),
                   systemId: plannerSystemId(k, all.length),
                   // Each region's share of the budget is its share of the cells.
                   input: {
                     world,
+                    guidance,
                     role: llm.planner,
-                    share: guidance.plannerRegions[k]!.length / world.config.cells.length,
+                    share: region.length / world.config.cells.length,
                   },
                 }),
               )
             : [],
         alignment:
-          guidance?.alignment && llm
+          guidance && alignment && llm
             ? spawn('alignmentController', {
                 id: ALIGNMENT_ID,
                 systemId: ALIGNMENT_ID,
-                input: { world, role: llm.evaluator },
+                input: { world, guidance, alignment, role: llm.evaluator },
               })
             : null,
         regions: regionTree(world.config.cells.length).map((node) =>

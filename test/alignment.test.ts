@@ -8,13 +8,21 @@ import {
 } from '../src/agents/alignment.js';
 import { ACTION_COUNT, createAgent, stateShape } from '../src/agents/qlearning.js';
 import {
+  type AlignmentCore,
   applyEvaluation,
+  createAlignmentCore,
   type EvaluationJob,
   type EvaluatorCall,
   takeEvaluationJob,
 } from '../src/llm/evaluator.js';
-import type { Completion } from '../src/llm/types.js';
-import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
+import type { Completion, ModelGateway } from '../src/llm/types.js';
+import {
+  beginEpisode,
+  createWorld,
+  endEpisode,
+  stepWorld,
+  type World,
+} from '../src/model/world.js';
 import { Rng } from '../src/rng.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import { guidedPaper } from './helpers/guided.js';
@@ -69,6 +77,20 @@ describe('applying an evaluation', () => {
     return { world, job: takeEvaluationJob(world) };
   };
   const reply = (text: string) => ({ text, inputTokens: 10, outputTokens: 5 });
+  /** The controller's core for `world` (its model is never asked here). */
+  const coreOf = (world: World): AlignmentCore => {
+    const guidance = world.guidance!;
+    const never: ModelGateway = {
+      call: () => {
+        throw new Error('no model call expected');
+      },
+    };
+    return createAlignmentCore(world, guidance, guidance.config.alignment!, {
+      name: 'evaluator',
+      gateway: never,
+      latencyRng: Rng.create(2),
+    });
+  };
   /** A network-wide evaluation that has come back with `completion` (null: failed). */
   const settledCall = (job: EvaluationJob, completion: Completion | null): EvaluatorCall => ({
     job,
@@ -89,7 +111,7 @@ describe('applying an evaluation', () => {
     const { world, job } = setUp();
     const before = world.agents.map((a) => a.q.slice());
     applyEvaluation(
-      world,
+      coreOf(world),
       settledCall(
         job,
         reply('<scores>\nrural: 0.5 | explore less\nurban: 7 | save energy\n</scores>'),
@@ -126,7 +148,7 @@ describe('applying an evaluation', () => {
   it('a failed evaluation changes nothing', () => {
     const { world, job } = setUp();
     const before = world.agents.map((a) => Array.from(a.q));
-    applyEvaluation(world, settledCall(job, null));
+    applyEvaluation(coreOf(world), settledCall(job, null));
     expect(world.agents.map((a) => Array.from(a.q))).toEqual(before);
     expect(world.guidance!.feedbackLog).toEqual([]);
   });

@@ -3,9 +3,10 @@
  * handed over in call order whatever order the network answers in, fatal errors.
  */
 import { describe, expect, it } from 'vitest';
-import { type CallResult, LlmGateway } from '../src/llm/gateway.js';
-import { retryAfterMs } from '../src/llm/network.js';
+import { LlmGateway } from '../src/llm/io/gateway.js';
+import { retryAfterMs } from '../src/llm/io/network.js';
 import {
+  type CallResult,
   type Completion,
   LlmFatalError,
   type NetworkProvider,

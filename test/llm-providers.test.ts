@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Cassette } from '../src/llm/cassette.js';
+import { Cassette } from '../src/llm/io/cassette.js';
 import { executeRun } from '../src/run/execute.js';
 import { json } from '../src/run/runDir.js';
 import type { Scenario } from '../src/scenario/schema.js';

@@ -3,7 +3,7 @@ import { createActor, createMachine, setup, spawnChild } from 'xstate';
 import { type PlanOutcomeEvent, plannerMachine } from '../machines/planner.js';
 import { SimClock } from '../src/engine/clock.js';
 import { requestSnapshots } from '../src/llm/context.js';
-import { LlmGateway } from '../src/llm/gateway.js';
+import { LlmGateway } from '../src/llm/io/gateway.js';
 import { type LlmProvider, type Prompt, ProviderError } from '../src/llm/types.js';
 import { advanceWorldTo, createWorld } from '../src/model/world.js';
 import { Rng } from '../src/rng.js';
@@ -58,6 +58,7 @@ function harness(over: Parameters<typeof guidedPaper>[0], provider: LlmProvider 
         systemId: 'planner',
         input: {
           world,
+          guidance: world.guidance!,
           role: {
             name: 'planner',
             latencyRng: Rng.create(2),

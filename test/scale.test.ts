@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
-import { callEvaluator, takeEvaluationJob } from '../src/llm/evaluator.js';
-import type { CallResult, LlmGateway } from '../src/llm/gateway.js';
+import { callEvaluator, createAlignmentCore, takeEvaluationJob } from '../src/llm/evaluator.js';
 import { readEvaluatorSnapshot } from '../src/llm/prompt.js';
 import { SimulatedProvider } from '../src/llm/simulated.js';
-import type { LlmProvider, Prompt } from '../src/llm/types.js';
+import type { CallResult, LlmProvider, ModelGateway, Prompt } from '../src/llm/types.js';
 import { beginEpisode, createWorld, endEpisode, stepWorld } from '../src/model/world.js';
 import { Rng } from '../src/rng.js';
 import { executeRun } from '../src/run/execute.js';
@@ -315,19 +314,20 @@ describe('regional evaluations (aura, alignment.scope: region)', () => {
     for (let k = 0; k < 10; k++) stepWorld(world);
     endEpisode(world);
     const pending: ((r: CallResult) => void)[] = [];
-    const gateway = {
-      call: (_role: string, _prompt: Prompt, onSettled: (r: CallResult) => void) => {
+    const gateway: ModelGateway = {
+      call: (_role, _prompt, onSettled) => {
         pending.push(onSettled);
         return null; // a network call: answered later
       },
-    } as unknown as LlmGateway;
+    };
     let late = 0;
-    const call = callEvaluator(
-      world,
-      { name: 'evaluator', gateway, latencyRng: Rng.create(2) },
-      takeEvaluationJob(world),
-      () => late++,
-    );
+    const guidance = world.guidance!;
+    const core = createAlignmentCore(world, guidance, guidance.config.alignment!, {
+      name: 'evaluator',
+      gateway,
+      latencyRng: Rng.create(2),
+    });
+    const call = callEvaluator(core, takeEvaluationJob(world), () => late++);
     expect(call.parts.map((p) => p.cells)).toEqual(model.guidance!.plannerRegions);
     const reply = (): CallResult => ({
       completion: { text: '<scores>\n</scores>', inputTokens: 1, outputTokens: 1 },

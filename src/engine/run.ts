@@ -3,10 +3,11 @@
  * (`runActors`) or the plain loop (`runPlainLoop`). Both must give identical results.
  */
 import type { QAgent } from '../agents/qlearning.js';
-import type { Cassette, Recorder } from '../llm/cassette.js';
-import { type AnyProvider, LlmGateway } from '../llm/gateway.js';
-import { createProvider } from '../llm/providers.js';
-import type { LlmRole } from '../llm/types.js';
+import { wallDeadlineMs } from '../llm/call.js';
+import type { Cassette, Recorder } from '../llm/io/cassette.js';
+import { LlmGateway } from '../llm/io/gateway.js';
+import { createProvider } from '../llm/io/providers.js';
+import type { AnyProvider, LlmRole } from '../llm/types.js';
 import type { EpisodeRecord } from '../model/report.js';
 import {
   addCounters,
@@ -30,7 +31,7 @@ export interface RunOptions {
   readonly playbookMatched?: boolean;
   /** Replaces the configured provider of a role (`planner`, `evaluator`), e.g. in tests. */
   readonly provider?: (role: string) => AnyProvider | undefined;
-  /** Recording and replay of model exchanges (see `llm/cassette.ts`). */
+  /** Recording and replay of model exchanges (see `llm/io/cassette.ts`). */
   readonly llmIo?: LlmIo;
   /**
    * Keep each episode's per-cell counters in `RunOutcome.episodes` (default true). Runs that only
@@ -79,30 +80,31 @@ export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
   if (options.agents) setAgents(world, options.agents.map(copyAgent));
   if (world.guidance && options.playbookMatched) world.guidance.reasoning = false;
   const io = options.llmIo;
-  const gateway = config.guidance
+  const guidance = config.guidance;
+  const gateway = guidance
     ? new LlmGateway({
-        settings: config.guidance.llm,
+        settings: guidance.llm,
         provider: (name) =>
-          options.provider?.(name) ??
-          createProvider(config.guidance!.llm, root.fork(`llm/${name}`)),
+          options.provider?.(name) ?? createProvider(guidance.llm, root.fork(`llm/${name}`)),
         runKey: io?.runKey ?? `${config.configuration}/${config.traffic}/${options.seed}`,
         recorder: io?.recorder,
         replay: io?.replay,
         replayFallback: io?.replayFallback,
         sleep: io?.sleep,
-        deadlineMs:
-          config.guidance.llm.latencyFrom === 'measured' ? config.guidance.timeoutMs : undefined,
+        deadlineMs: wallDeadlineMs(guidance),
       })
     : null;
-  const role = (name: string): LlmRole => ({
+  const role = (name: string, door: LlmGateway): LlmRole => ({
     name,
-    gateway: gateway!,
+    gateway: door,
     latencyRng: root.fork(`latency/${name}`),
   });
   return {
     world,
     arrivalRngs: config.sources.map((s) => root.fork(`arrivals/${s.id}`)),
-    llm: gateway ? { planner: role('planner'), evaluator: role('evaluator') } : null,
+    llm: gateway
+      ? { planner: role('planner', gateway), evaluator: role('evaluator', gateway) }
+      : null,
     gateway,
   };
 }

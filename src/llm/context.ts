@@ -92,13 +92,13 @@ export function plannerSnapshot(
 /** The evaluator's block: each agent's window counters and history. */
 export function evaluatorSnapshot(
   world: World,
+  guidance: GuidanceState,
   window: EpisodeCounters,
   histories: readonly History[],
   episodes: { from: number; to: number; phase: string },
   /** The agents to show (cell indices; all by default). */
   only?: readonly number[],
 ): EvaluatorSnapshot {
-  const g = world.guidance!;
   const steps = Math.max(1, window.steps);
   const cells = only ?? world.config.cells.map((_, i) => i);
   return {
@@ -128,7 +128,7 @@ export function evaluatorSnapshot(
             ? (c.powerSum / steps - cell.powerMin) / (cell.powerMax - cell.powerMin)
             : 0,
         ),
-        previousDropsPerStep: g.previousDropsPerStep[i]!,
+        previousDropsPerStep: guidance.previousDropsPerStep[i]!,
       };
     }),
   };

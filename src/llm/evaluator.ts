@@ -12,15 +12,18 @@
  * history earned it.
  */
 import { applyDelayedReward, type History, takeHistory } from '../agents/alignment.js';
-import type { LlmCounts } from '../model/guidance.js';
+import type { GuidanceState, LlmCounts } from '../model/guidance.js';
 import { type EpisodeCounters, type Phase, type World, zeroCounters } from '../model/world.js';
+import type { GuidanceConfig } from '../scenario/resolve.js';
+import { askModel, type SimulatedOutcome } from './call.js';
 import { evaluatorSnapshot } from './context.js';
 import { translateFeedback } from './feedback.js';
-import { type CallResult, countCall, simulatedOutcome } from './gateway.js';
-import { sampleLatencyMs } from './latency.js';
 import { buildEvaluatorPrompt } from './prompt.js';
 import { translateScores } from './translator.js';
-import { type CallFailure, type Completion, estimateTokens, type LlmRole } from './types.js';
+import type { CallFailure, Completion, LlmRole } from './types.js';
+
+/** The alignment controller's settings (`guidance.alignment`, present in `aura`). */
+export type AlignmentConfig = NonNullable<GuidanceConfig['alignment']>;
 
 export interface EvaluationJob {
   readonly phase: Phase;
@@ -53,8 +56,8 @@ export interface EvaluatorCall {
   latencyMs: number;
 }
 
-const ledgerOf = (world: World, phase: Phase): LlmCounts =>
-  world.guidance!.ledger[phase === 'test' ? 'test' : 'training'];
+const ledgerOf = (guidance: GuidanceState, phase: Phase): LlmCounts =>
+  guidance.ledger[phase === 'test' ? 'test' : 'training'];
 
 /** Whether the episode just closed ends an evaluation window (never while agents are frozen). */
 export function windowEnds(world: World, lastOfPhase: boolean): boolean {
@@ -65,30 +68,44 @@ export function windowEnds(world: World, lastOfPhase: boolean): boolean {
 
 /** Takes the histories and window counters out of the world (leaving them empty). */
 export function takeEvaluationJob(world: World): EvaluationJob {
-  const g = world.guidance!;
+  const g = world.guidance;
+  // The root asks only when `windowEnds` said so, which needs both.
+  if (!g?.history) throw new Error('an evaluation window needs guidance with histories (aura)');
+  const history = g.history;
   const window = g.window;
   g.window = zeroCounters(world.config.cells.length);
   const job: EvaluationJob = {
     phase: world.phase,
     episode: world.episode,
     episodes: { from: g.windowFrom, to: world.episode, phase: world.phase },
-    histories: g.history!.map(takeHistory),
+    histories: history.map(takeHistory),
     window,
   };
   g.windowFrom = world.episode + 1;
   return job;
 }
 
-/** The alignment controller's state: its model, the windows waiting, the call in flight. */
+/**
+ * The alignment controller's state: its configuration, its model, the windows waiting, the call
+ * in flight.
+ */
 export interface AlignmentCore {
   readonly world: World;
+  /** The run's guidance state, with its resolved configuration (`guidance.config`). */
+  readonly guidance: GuidanceState;
+  readonly alignment: AlignmentConfig;
   readonly role: LlmRole;
   readonly waiting: EvaluationJob[];
   call: EvaluatorCall | null;
 }
 
-export function createAlignmentCore(world: World, role: LlmRole): AlignmentCore {
-  return { world, role, waiting: [], call: null };
+export function createAlignmentCore(
+  world: World,
+  guidance: GuidanceState,
+  alignment: AlignmentConfig,
+  role: LlmRole,
+): AlignmentCore {
+  return { world, guidance, alignment, role, waiting: [], call: null };
 }
 
 /**
@@ -97,12 +114,12 @@ export function createAlignmentCore(world: World, role: LlmRole): AlignmentCore 
  */
 export function startEvaluation(core: AlignmentCore, onLateReply: () => void): void {
   const job = core.waiting.shift();
-  if (job) core.call = callEvaluator(core.world, core.role, job, onLateReply);
+  if (job) core.call = callEvaluator(core, job, onLateReply);
 }
 
 /** Applies the reply of the call in flight. */
 export function finishEvaluation(core: AlignmentCore): void {
-  if (core.call) applyEvaluation(core.world, core.call);
+  if (core.call) applyEvaluation(core, core.call);
   core.call = null;
 }
 
@@ -111,19 +128,20 @@ export function finishEvaluation(core: AlignmentCore): void {
  * latency, asks the model. `onLateReply` runs once, when the last network reply has settled.
  */
 export function callEvaluator(
-  world: World,
-  role: LlmRole,
+  core: AlignmentCore,
   job: EvaluationJob,
   onLateReply: () => void = () => {},
 ): EvaluatorCall {
-  const g = world.guidance!;
-  const counts = ledgerOf(world, job.phase);
+  const { world, guidance: g } = core;
+  const counts = ledgerOf(g, job.phase);
   const groups: readonly (readonly number[])[] =
-    g.config.alignment?.scope === 'region'
-      ? world.config.guidance!.plannerRegions
+    core.alignment.scope === 'region'
+      ? g.config.plannerRegions
       : [world.config.cells.map((_, i) => i)];
   const prompts = groups.map((cells) =>
-    buildEvaluatorPrompt(evaluatorSnapshot(world, job.window, job.histories, job.episodes, cells)),
+    buildEvaluatorPrompt(
+      evaluatorSnapshot(world, g, job.window, job.histories, job.episodes, cells),
+    ),
   );
   // The next window is compared with this one.
   const steps = Math.max(1, job.window.steps);
@@ -138,15 +156,9 @@ export function callEvaluator(
     failure: null,
   }));
   const call: EvaluatorCall = { job, parts, settled: false, latencyMs: 0 };
-  const settle = (
-    part: EvaluatorPart,
-    drawnMs: number,
-    promptTokens: number,
-    result: CallResult,
-  ) => {
-    const outcome = simulatedOutcome(result, drawnMs, g.config.llm, g.config.timeoutMs);
+  /** Records a part's outcome; true when it was the last part to settle. */
+  const settle = (part: EvaluatorPart, outcome: SimulatedOutcome) => {
     Object.assign(part, outcome, { settled: true });
-    countCall(counts, result, outcome.latencyMs, promptTokens);
     if (!outcome.completion) counts.failedEvaluations++;
     if (parts.every((p) => p.settled)) {
       call.settled = true;
@@ -156,23 +168,18 @@ export function callEvaluator(
     return false;
   };
   parts.forEach((part, k) => {
-    const prompt = prompts[k]!;
     counts.evaluations++;
-    const drawnMs = sampleLatencyMs(g.config.llm.latency, role.latencyRng);
-    const promptTokens = estimateTokens(prompt.system + prompt.user);
-    const now = role.gateway.call(role.name, prompt, (result) => {
-      if (settle(part, drawnMs, promptTokens, result)) onLateReply();
+    askModel(core.role, g.config, prompts[k]!, counts, (outcome, late) => {
+      if (settle(part, outcome) && late) onLateReply();
     });
-    if (now) settle(part, drawnMs, promptTokens, now);
   });
   return call;
 }
 
 /** Applies an evaluator's reply: delayed rewards and feedback, per agent. */
-export function applyEvaluation(world: World, call: EvaluatorCall): void {
-  const g = world.guidance!;
-  const alignment = g.config.alignment!;
-  const counts = ledgerOf(world, call.job.phase);
+export function applyEvaluation(core: AlignmentCore, call: EvaluatorCall): void {
+  const { world, guidance: g, alignment } = core;
+  const counts = ledgerOf(g, call.job.phase);
   for (const part of call.parts) {
     if (!part.completion) continue;
     const ids = part.cells.map((i) => world.config.cells[i]!.id);

@@ -13,12 +13,11 @@
  * Ledger: a request, and whatever becomes of it, counts in the phase it was made in; a call, its
  * tokens and queue waits, in the phase it was sent in.
  */
-import type { LlmCounts } from '../model/guidance.js';
+import type { GuidanceState, LlmCounts } from '../model/guidance.js';
 import type { Phase, World } from '../model/world.js';
 import { budgetWaitMs, chargeBudget, createBudget, type RateBudget } from './budget.js';
+import { askModel, type SimulatedOutcome } from './call.js';
 import { plannerSnapshot } from './context.js';
-import { type CallResult, countCall, simulatedOutcome } from './gateway.js';
-import { sampleLatencyMs } from './latency.js';
 import { buildPlannerPrompt } from './prompt.js';
 import { translateActions } from './translator.js';
 import {
@@ -50,10 +49,6 @@ export interface Call {
   readonly batch: readonly Queued[];
   readonly sentAtMs: number;
   readonly phase: Phase;
-  /** Tokens of the prompt (estimated): what a failed call spent. */
-  readonly promptTokens: number;
-  /** The latency model's draw (made at dispatch, whatever `latencyFrom` says). */
-  readonly drawnMs: number;
   /** False while a network call is in flight (simulated time stands still meanwhile). */
   settled: boolean;
   latencyMs: number;
@@ -74,6 +69,8 @@ export interface Delivery {
 
 export interface PlannerCore {
   readonly world: World;
+  /** The run's guidance state, with its resolved configuration (`guidance.config`). */
+  readonly guidance: GuidanceState;
   readonly role: LlmRole;
   readonly budget: RateBudget;
   queue: Queued[];
@@ -82,10 +79,16 @@ export interface PlannerCore {
   next: { readonly key: string; readonly batch: Queued[]; readonly prompt: Prompt } | null;
 }
 
-export function createPlannerCore(world: World, role: LlmRole, share = 1): PlannerCore {
-  const p = world.config.guidance!.planner;
+export function createPlannerCore(
+  world: World,
+  guidance: GuidanceState,
+  role: LlmRole,
+  share = 1,
+): PlannerCore {
+  const p = guidance.config.planner;
   return {
     world,
+    guidance,
     role,
     budget: createBudget(p.requestsPerMinute * share, p.tokensPerMinute * share),
     queue: [],
@@ -95,7 +98,7 @@ export function createPlannerCore(world: World, role: LlmRole, share = 1): Plann
 }
 
 const ledger = (core: PlannerCore, phase: Phase = core.world.phase): LlmCounts =>
-  core.world.guidance!.ledger[phase === 'test' ? 'test' : 'training'];
+  core.guidance.ledger[phase === 'test' ? 'test' : 'training'];
 
 export function enqueueRequest(core: PlannerCore, request: GuidanceRequest, nowMs: number): void {
   const queued: Queued = { ...request, receivedAtMs: nowMs, phase: core.world.phase };
@@ -108,11 +111,11 @@ export function enqueueRequest(core: PlannerCore, request: GuidanceRequest, nowM
 }
 
 export const batchIsFull = (core: PlannerCore): boolean =>
-  core.queue.length >= core.world.config.guidance!.planner.maxBatchSize;
+  core.queue.length >= core.guidance.config.planner.maxBatchSize;
 
 /** Drops queued requests observed before the current episode began (counted as outdated). */
 function dropOutdated(core: PlannerCore): void {
-  const since = core.world.guidance!.episodeStartMs;
+  const since = core.guidance.episodeStartMs;
   if (core.queue.every((q) => q.observedAtMs >= since)) return;
   core.queue = core.queue.filter((q) => {
     if (q.observedAtMs >= since) return true;
@@ -125,7 +128,7 @@ function dropOutdated(core: PlannerCore): void {
 function nextBatch(core: PlannerCore): { batch: Queued[]; prompt: Prompt } {
   dropOutdated(core);
   const batch = core.queue
-    .slice(0, core.world.config.guidance!.planner.maxBatchSize)
+    .slice(0, core.guidance.config.planner.maxBatchSize)
     .sort((a, b) => a.cellIndex - b.cellIndex);
   const key = batch.map((r) => `${r.cellIndex}@${r.observedAtMs}`).join(',');
   if (core.next?.key !== key) core.next = { key, batch, prompt: batchPrompt(core, batch) };
@@ -144,7 +147,7 @@ export function batchPrompt(core: PlannerCore, batch: readonly Queued[]): Prompt
     }
   }
   const snapshot = plannerSnapshot(
-    core.world.guidance!,
+    core.guidance,
     batch.map((r) => r.cellId),
     [...cells.values()].map((c) => c.snapshot),
     latest,
@@ -184,37 +187,30 @@ export function dispatchBatch(
   counts.calls++;
   counts.batchedRequests += batch.length;
   for (const r of batch) counts.queueWaitMs += nowMs - r.receivedAtMs;
-  const drawnMs = sampleLatencyMs(core.world.config.guidance!.llm.latency, core.role.latencyRng);
   const call: Call = {
     batch,
     sentAtMs: nowMs,
     phase: core.world.phase,
-    promptTokens,
-    drawnMs,
     settled: false,
     latencyMs: 0,
     completion: null,
     failure: null,
   };
   core.call = call;
-  const now = core.role.gateway.call(core.role.name, prompt, (result) => {
-    settleCall(core, call, result);
-    onLateReply();
+  // Tokens, latencies and failures count in the phase the call was sent in (`counts`).
+  askModel(core.role, core.guidance.config, prompt, counts, (outcome, late) => {
+    settleCall(call, counts, outcome);
+    if (late) onLateReply();
   });
-  if (now) settleCall(core, call, now);
   return call;
 }
 
-/** Records how a call ended: simulated latency, timeout, tokens, failures. */
-function settleCall(core: PlannerCore, call: Call, result: CallResult): void {
-  const g = core.world.config.guidance!;
-  const outcome = simulatedOutcome(result, call.drawnMs, g.llm, g.timeoutMs);
+/** Records how a call ended: its simulated latency and reply, and its failure if any. */
+function settleCall(call: Call, counts: LlmCounts, outcome: SimulatedOutcome): void {
   call.latencyMs = outcome.latencyMs;
   call.completion = outcome.completion;
   call.failure = outcome.failure;
   call.settled = true;
-  const counts = ledger(core, call.phase);
-  countCall(counts, result, outcome.latencyMs, call.promptTokens);
   if (!outcome.completion) {
     counts.failedCalls++;
     if (outcome.failure === 'timeout') counts.timeouts++;

@@ -10,6 +10,7 @@
  */
 import type { Action, Coverage } from '../agents/qlearning.js';
 import { UserError } from '../errors.js';
+import type { Rng } from '../rng.js';
 
 /** Action codes a model answers with (the paper's "clean numeric code"). Index = code − 1. */
 export const ACTION_CODES: Readonly<Record<Action, number>> = {
@@ -114,7 +115,7 @@ export type CallFailure = 'error' | 'timeout';
 
 /**
  * A language-model provider that answers on the spot: the embedded simulated model (and test
- * doubles). Network providers are `NetworkProvider`s; the gateway (`gateway.ts`) drives both.
+ * doubles). Network providers are `NetworkProvider`s; the gateway (`io/gateway.ts`) drives both.
  */
 export interface LlmProvider {
   readonly name: string;
@@ -134,11 +135,40 @@ export interface NetworkProvider {
   request(prompt: Prompt, signal: AbortSignal): Promise<Completion>;
 }
 
+/** Either kind of provider: what a role's model is. */
+export type AnyProvider = LlmProvider | NetworkProvider;
+
+export const isNetworkProvider = (p: AnyProvider): p is NetworkProvider => 'request' in p;
+
+/**
+ * How a call ended, as the edge reports it (and a cassette records it): before the rules of
+ * simulated time (`call.ts`) have judged its latency.
+ */
+export interface CallResult {
+  readonly completion: Completion | null;
+  readonly failure: CallFailure | null;
+  /** Why it failed, for the record. */
+  readonly detail: string | null;
+  /** Wall-clock time from submission to the final answer, retries included, ms (null: not a network call). */
+  readonly measuredMs: number | null;
+  /** Attempts made (1 + retries). */
+  readonly attempts: number;
+}
+
+/**
+ * The door to the models as the pure plane sees it: the run's gateway (`io/gateway.ts`) or a
+ * test double. A result known now is returned; otherwise null, and `onSettled` gets it later,
+ * while simulated time stands still.
+ */
+export interface ModelGateway {
+  call(role: string, prompt: Prompt, onSettled: (result: CallResult) => void): CallResult | null;
+}
+
 /** A model endpoint for one LLM role (planner, evaluator): the run's gateway and a latency stream. */
 export interface LlmRole {
   readonly name: string;
-  readonly gateway: import('./gateway.js').LlmGateway;
-  readonly latencyRng: import('../rng.js').Rng;
+  readonly gateway: ModelGateway;
+  readonly latencyRng: Rng;
 }
 
 export class ProviderError extends Error {

@@ -5,10 +5,7 @@
  * profiles can be combined freely. A trace replaces all of that with exact arrival counts.
  * Pure: the multipliers are precomputed per step when the scenario is resolved.
  */
-import type { Scenario } from '../scenario/schema.js';
-
-type Source = Scenario['traffic']['sources'][number];
-type FlashCrowd = Scenario['traffic']['flashCrowds'][number];
+import type { FlashCrowd, TrafficSource as Source } from '../scenario/schema/traffic.js';
 
 /** Schedule multiplier at step t: the last piece starting at or before t (1 before the first). */
 export function scheduleAt(schedule: Source['schedule'], t: number): number {
@@ -26,6 +23,21 @@ export function diurnalAt(d: Source['diurnal'], t: number): number {
   return 1 + d.amplitude * Math.cos((2 * Math.PI * (t - d.peakStep)) / d.periodSteps);
 }
 
+/** The highest schedule multiplier; never below 1, the multiplier before the first piece. */
+export function schedulePeak(schedule: Source['schedule']): number {
+  return Math.max(1, ...(schedule ?? []).map((p) => p.multiplier));
+}
+
+/** The cycle's highest multiplier, reached at its peak step. */
+export function diurnalPeak(d: Source['diurnal']): number {
+  return d ? 1 + d.amplitude : 1;
+}
+
+/** The first step after a flash crowd: its ramp up, full duration and ramp down are over. */
+export function flashEnd(f: FlashCrowd): number {
+  return f.startStep + f.rampSteps + f.durationSteps + f.rampSteps;
+}
+
 /**
  * A flash crowd's multiplier at step t: 1 before it starts, rising linearly over `rampSteps` to
  * `multiplier`, holding for `durationSteps`, falling back linearly over `rampSteps`, then 1.
@@ -34,11 +46,21 @@ export function flashAt(f: FlashCrowd, t: number): number {
   const up = f.startStep;
   const full = up + f.rampSteps;
   const down = full + f.durationSteps;
-  const end = down + f.rampSteps;
+  const end = flashEnd(f);
   if (t < up || t >= end) return 1;
   if (t < full) return 1 + ((f.multiplier - 1) * (t - up + 1)) / (f.rampSteps + 1);
   if (t < down) return f.multiplier;
   return 1 + ((f.multiplier - 1) * (end - t)) / (f.rampSteps + 1);
+}
+
+/**
+ * A bound on the crowds' combined multiplier at `cellId`: the product of the peaks of every
+ * crowd covering it, as if they all overlapped (the ramps lie between 1 and the multiplier).
+ */
+export function crowdPeak(crowds: readonly FlashCrowd[], cellId: string): number {
+  return crowds
+    .filter((f) => f.cells.includes(cellId))
+    .reduce((m, f) => m * Math.max(1, f.multiplier), 1);
 }
 
 /**

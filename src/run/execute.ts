@@ -1,7 +1,9 @@
 /**
  * One run, end to end: resolve the scenario for a traffic level, simulate (training then test) on
- * the actor engine, and assemble everything the run directory holds. No I/O besides an optional
- * policy file read; the caller writes the results.
+ * the actor engine, and assemble everything the run directory holds. Its file I/O: it reads the
+ * starting policy or playbook and a model recording to replay, appends model exchanges to a
+ * recording, and streams the episode series into `seriesFile` when given; the caller writes the
+ * run directory.
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { dirname } from 'node:path';
 import { type ActorRunOptions, runActors } from '../engine/actorEngine.js';
 import { type LlmIo, totalAgentSteps } from '../engine/run.js';
 import { UserError } from '../errors.js';
-import { Cassette, Recorder } from '../llm/cassette.js';
+import { Cassette, Recorder } from '../llm/io/cassette.js';
 import type { EpisodeRecord } from '../model/report.js';
 import { resolveModel } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -41,7 +43,7 @@ export interface RunRequest {
   readonly seriesFile?: string;
 }
 
-/** Where model exchanges are recorded to or replayed from (`llm/cassette.ts`). */
+/** Where model exchanges are recorded to or replayed from (`llm/io/cassette.ts`). */
 export interface LlmFiles {
   readonly record?: string;
   readonly replay?: string;

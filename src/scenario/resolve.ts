@@ -21,13 +21,13 @@ import { scenarioCells } from './topology.js';
 export const CONFIGS = ['marl-only', 'guided', 'aura'] as const;
 export type ConfigName = (typeof CONFIGS)[number];
 
-/** What the LLM-guided configurations run with (null in `marl-only`). */
 /** The LLM settings with the provider's defaults filled in. */
 export type ResolvedLlm = LlmSettings & {
   readonly model: string;
   readonly latencyFrom: 'model' | 'measured';
 };
 
+/** What the LLM-guided configurations run with (null in `marl-only`). */
 export interface GuidanceConfig {
   readonly llm: ResolvedLlm;
   readonly planner: PlannerSettings;

@@ -5,7 +5,7 @@
  * and `topology.neighbourRadiusKm` is set — every cell within that distance of its position.
  * Pure: the same scenario always yields the same cells in the same order.
  */
-import type { Scenario } from './schema.js';
+import type { Cell, HexLayout, Layout, Topology } from './schema/cells.js';
 
 export interface CellDef {
   readonly id: string;
@@ -13,8 +13,15 @@ export interface CellDef {
   readonly position?: { readonly x: number; readonly y: number };
   /** Explicit neighbours, or undefined to derive them from positions. */
   readonly neighbours?: readonly string[];
-  readonly power?: Scenario['cells'][number]['power'];
+  readonly power?: Cell['power'];
   readonly capacity?: number;
+}
+
+/** The parts of a scenario that say which cells there are and how they neighbour. */
+export interface CellsSection {
+  readonly cells: readonly Cell[];
+  readonly layout?: Layout;
+  readonly topology?: Topology;
 }
 
 /** The six axial directions, in clockwise order starting east. */
@@ -26,6 +33,11 @@ const DIRECTIONS: readonly [number, number][] = [
   [-1, 1],
   [0, 1],
 ];
+
+/** How many cells a hexagonal layout of `rings` rings has: the centre and 6k cells in ring k. */
+export function hexCellCount(rings: number): number {
+  return 1 + 3 * rings * (rings + 1);
+}
 
 /**
  * Axial coordinates of a hexagonal layout: the centre, then ring 1, ring 2, … each walked
@@ -48,7 +60,7 @@ export function hexCoordinates(rings: number): [number, number][] {
 }
 
 /** The cells of `layout.hex`, with positions (km) and the adjacent hexagons as neighbours. */
-export function hexCells(hex: NonNullable<NonNullable<Scenario['layout']>['hex']>): CellDef[] {
+export function hexCells(hex: HexLayout): CellDef[] {
   const coords = hexCoordinates(hex.rings);
   const idOf = new Map(coords.map(([q, r], i) => [`${q},${r}`, `${hex.idPrefix}${i}`]));
   return coords.map(([q, r], i) => ({
@@ -63,7 +75,7 @@ export function hexCells(hex: NonNullable<NonNullable<Scenario['layout']>['hex']
 }
 
 /** Every cell of the scenario (explicit first, then generated), neighbours not yet derived. */
-export function declaredCells(s: Scenario): CellDef[] {
+export function declaredCells(s: CellsSection): CellDef[] {
   return [...s.cells, ...(s.layout?.hex ? hexCells(s.layout.hex) : [])];
 }
 
@@ -71,7 +83,7 @@ export function declaredCells(s: Scenario): CellDef[] {
  * Every cell with its neighbour ids: explicit lists as given; omitted ones derived from positions
  * within `topology.neighbourRadiusKm` (nearest first), or none.
  */
-export function scenarioCells(s: Scenario): (CellDef & { neighbours: readonly string[] })[] {
+export function scenarioCells(s: CellsSection): (CellDef & { neighbours: readonly string[] })[] {
   const cells = declaredCells(s);
   const radius = s.topology?.neighbourRadiusKm;
   // Cells by square buckets of the radius: a cell's neighbours lie in its 3 × 3 block of buckets,

@@ -23,6 +23,6 @@ process.stdout.write(
 const missing = undocumentedFields();
 if (missing.length > 0) {
   process.stderr.write(
-    `${missing.length} fields have no description (add .describe() in src/scenario/schema.ts):\n${missing.map((f) => `  ${f}`).join('\n')}\n`,
+    `${missing.length} fields have no description (add .describe() in its section under src/scenario/schema/):\n${missing.map((f) => `  ${f}`).join('\n')}\n`,
   );
 }

@@ -4,7 +4,7 @@
  * which are a counted failure. Messages never carry the API key (it is scrubbed should a server
  * echo it back).
  */
-import { LlmFatalError, ProviderError } from './types.js';
+import { LlmFatalError, ProviderError } from '../types.js';
 
 /** `retry-after-ms` or `retry-after` (seconds or an HTTP date), in ms; null when absent. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | null {

@@ -2,13 +2,17 @@
  * Provider selection: turns the scenario's `guidance.llm` settings into a provider — the
  * embedded simulated model, Anthropic Claude, or an OpenAI-compatible server. The gateway
  * (`gateway.ts`) drives whichever it gets; replay needs no provider at all.
+ *
+ * It sits at the edge because it reaches the network SDKs (and reads keys from the environment);
+ * the simulated model it may pick is pure and lives beside the prompt contract it answers
+ * (`../simulated.ts`). A new provider is a new file here and one `case` below.
  */
-import type { Rng } from '../rng.js';
-import type { ResolvedLlm } from '../scenario/resolve.js';
+import type { Rng } from '../../rng.js';
+import type { ResolvedLlm } from '../../scenario/resolve.js';
+import { SimulatedProvider } from '../simulated.js';
+import type { AnyProvider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
-import type { AnyProvider } from './gateway.js';
 import { OpenAiCompatibleProvider } from './openaiCompatible.js';
-import { SimulatedProvider } from './simulated.js';
 
 export function createProvider(
   settings: ResolvedLlm,

@@ -11,37 +11,27 @@
  * before it advances the clock, and `settle()` hands every reply to its caller in the order the
  * calls were made, whatever order the network answered in. So a run depends only on the replies,
  * and replaying a recording reproduces it exactly.
+ *
+ * This is the edge: wall time, queues, retries, files. What a result means in simulated time
+ * (latency, timeout, tokens counted) is decided by the pure call logic (`../call.ts`); the
+ * gateway's only tie to it is the wall deadline it is handed (`deadlineMs`).
  */
 import PQueue from 'p-queue';
-import type { LlmCounts } from '../model/guidance.js';
-import type { ResolvedLlm } from '../scenario/resolve.js';
-import type { Cassette, CassetteEntry, Recorder } from './cassette.js';
-import { requestHash } from './cassette.js';
+import type { ResolvedLlm } from '../../scenario/resolve.js';
 import {
+  type AnyProvider,
   type CallFailure,
-  type Completion,
+  type CallResult,
+  isNetworkProvider,
   LlmFatalError,
   type LlmProvider,
+  type ModelGateway,
   type NetworkProvider,
   type Prompt,
   ProviderError,
-} from './types.js';
-
-/** How a call ended. */
-export interface CallResult {
-  readonly completion: Completion | null;
-  readonly failure: CallFailure | null;
-  /** Why it failed, for the record. */
-  readonly detail: string | null;
-  /** Wall-clock time from submission to the final answer, retries included, ms (null: not a network call). */
-  readonly measuredMs: number | null;
-  /** Attempts made (1 + retries). */
-  readonly attempts: number;
-}
-
-export type AnyProvider = LlmProvider | NetworkProvider;
-
-export const isNetworkProvider = (p: AnyProvider): p is NetworkProvider => 'request' in p;
+} from '../types.js';
+import type { Cassette, CassetteEntry, Recorder } from './cassette.js';
+import { requestHash } from './cassette.js';
 
 export interface GatewayOptions {
   readonly settings: ResolvedLlm;
@@ -56,8 +46,8 @@ export interface GatewayOptions {
   /** Sleep used between retries (tests shorten it). */
   readonly sleep?: (ms: number) => Promise<void>;
   /**
-   * Wall-clock budget of one call, retries included, ms: with measured latency, a call that
-   * takes longer is a simulated timeout whatever it brings, so it is not pursued past this.
+   * Wall-clock budget of one call, retries included, ms (`wallDeadlineMs` in `../call.ts`): a
+   * call that would take longer is not pursued past it.
    */
   readonly deadlineMs?: number;
 }
@@ -73,7 +63,7 @@ const MAX_BACKOFF_MS = 60_000;
 /** A retry-after longer than this is not waited for: the call fails (counted). */
 const MAX_RETRY_AFTER_MS = 300_000;
 
-export class LlmGateway {
+export class LlmGateway implements ModelGateway {
   private readonly queue: PQueue;
   private inFlight: Pending[] = [];
   /** Occurrences of each (role, request hash) so far: the n-th identical request replays the n-th answer. */
@@ -254,51 +244,5 @@ function completeNow(provider: LlmProvider, prompt: Prompt): CallResult {
       measuredMs: null,
       attempts: 1,
     };
-  }
-}
-
-/**
- * What the simulation makes of a call: its simulated latency (the measured wall time or the
- * model's draw, per `latencyFrom`) and, past the timeout, a timeout failure.
- */
-export function simulatedOutcome(
-  result: CallResult,
-  drawnMs: number,
-  settings: ResolvedLlm,
-  timeoutMs: number,
-): { latencyMs: number; completion: Completion | null; failure: CallFailure | null } {
-  let latencyMs =
-    settings.latencyFrom === 'measured' && result.measuredMs !== null ? result.measuredMs : drawnMs;
-  let { completion, failure } = result;
-  if (latencyMs > timeoutMs) {
-    latencyMs = timeoutMs;
-    completion = null;
-    failure = 'timeout';
-  }
-  return { latencyMs, completion, failure };
-}
-
-/**
- * Counts a settled call in a phase's ledger: tokens (a reply's own — even a reply that came too
- * late, it was paid for — else the prompt's estimate: a failed call spent it all the same),
- * simulated and measured latency, retries.
- */
-export function countCall(
-  counts: LlmCounts,
-  result: CallResult,
-  latencyMs: number,
-  promptTokens: number,
-): void {
-  const { completion } = result;
-  if (completion) {
-    counts.inputTokens += completion.inputTokens;
-    counts.outputTokens += completion.outputTokens;
-  } else counts.inputTokens += promptTokens;
-  counts.simulatedLatencyMs += latencyMs;
-  counts.retries += result.attempts - 1;
-  if (result.measuredMs !== null) {
-    counts.measuredCalls++;
-    counts.measuredLatencyMs += result.measuredMs;
-    counts.measuredMaxMs = Math.max(counts.measuredMaxMs, result.measuredMs);
   }
 }

@@ -5,15 +5,15 @@
  * as a bearer token (local servers usually need none).
  */
 import { z } from 'zod';
-import type { ResolvedLlm } from '../scenario/resolve.js';
-import { scrub, statusError, transportError } from './network.js';
+import type { ResolvedLlm } from '../../scenario/resolve.js';
 import {
   type Completion,
   estimateTokens,
   type NetworkProvider,
   type Prompt,
   ProviderError,
-} from './types.js';
+} from '../types.js';
+import { scrub, statusError, transportError } from './network.js';
 
 const ReplySchema = z.object({
   choices: z

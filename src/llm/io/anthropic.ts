@@ -12,15 +12,15 @@ import Anthropic, {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import type { ResolvedLlm } from '../scenario/resolve.js';
-import { scrub, statusError, transportError } from './network.js';
+import type { ResolvedLlm } from '../../scenario/resolve.js';
 import {
   type Completion,
   LlmFatalError,
   type NetworkProvider,
   type Prompt,
   ProviderError,
-} from './types.js';
+} from '../types.js';
+import { scrub, statusError, transportError } from './network.js';
 
 /** The part of a Messages API reply we read. */
 const MessageSchema = z.object({

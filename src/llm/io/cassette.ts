@@ -11,10 +11,9 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import type { ResolvedLlm } from '../scenario/resolve.js';
-import type { CallResult } from './gateway.js';
-import { LlmFatalError, type Prompt } from './types.js';
+import { UserError } from '../../errors.js';
+import type { ResolvedLlm } from '../../scenario/resolve.js';
+import { type CallResult, LlmFatalError, type Prompt } from '../types.js';
 
 export interface CassetteEntry extends CallResult {
   /** configuration/traffic/seed of the run. */

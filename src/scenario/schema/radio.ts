@@ -1,0 +1,104 @@
+/** The radio model: channel model, SINR geometry, service thresholds, coverage and drift. */
+import { z } from 'zod';
+import { db } from './fields.js';
+import { LIMITS } from './limits.js';
+
+export const SinrSchema = z.strictObject({
+  pathLossDb: z
+    .number()
+    .min(0)
+    .max(300)
+    .default(128.1)
+    .describe('Path loss at 1 km, dB (3GPP TR 36.814 macro cell at 2 GHz: 128.1).'),
+  pathLossSlopeDb: z
+    .number()
+    .positive()
+    .max(100)
+    .default(37.6)
+    .describe('Path loss per decade of distance, dB (10 × the exponent; 37.6 in TR 36.814).'),
+  shadowingSdDb: z
+    .number()
+    .nonnegative()
+    .max(LIMITS.db)
+    .default(8)
+    .describe('Log-normal shadowing of each user-cell link, standard deviation, dB.'),
+  noiseDbm: db()
+    .default(-97)
+    .describe(
+      'Noise power: −174 dBm/Hz thermal noise over 10 MHz (+70 dB) plus a 7 dB noise figure.',
+    ),
+  userRadiusKm: z
+    .number()
+    .positive()
+    .max(1000)
+    .optional()
+    .describe(
+      'Users appear uniformly in a disc of this radius around their cell. Default: half the distance to its nearest neighbour (to the nearest cell if it has no neighbours; 1 km for a lone cell).',
+    ),
+  minDistanceKm: z
+    .number()
+    .positive()
+    .max(10)
+    .default(0.035)
+    .describe('No user is closer than this to a cell (3GPP: 35 m).'),
+});
+
+export const RadioSchema = z.strictObject({
+  model: z
+    .enum(['paper', 'sinr'])
+    .default('paper')
+    .describe(
+      "Channel model. 'paper': each user's signal and SNR drawn from its cell type's ranges (the AURA paper's model). 'sinr': users placed around positioned cells, path loss and shadowing to every neighbour, and SINR from the neighbours' actual transmit power (so one cell's power decisions affect its neighbours' users).",
+    ),
+  sinr: SinrSchema.default(SinrSchema.parse({})).describe(
+    "Geometry and interference of the 'sinr' model (ignored by 'paper').",
+  ),
+  signalFloorDbm: db()
+    .default(-112)
+    .describe('Below this signal a user cannot be served: refused on arrival, dropped in a call.'),
+  poorSignalDbm: db().default(-100).describe('A user below this signal is poorly served.'),
+  poorSnrDb: db().default(5).describe('A user below this SNR is poorly served.'),
+  coverage: z
+    .strictObject({
+      goodMaxPoorShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.1)
+        .describe('Coverage is good up to this share of poorly served users.'),
+      fairMaxPoorShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.3)
+        .describe('Fair up to this share; poor above it.'),
+    })
+    .refine((c) => c.goodMaxPoorShare <= c.fairMaxPoorShare, {
+      message: 'goodMaxPoorShare must not exceed fairMaxPoorShare',
+    })
+    .default({ goodMaxPoorShare: 0.1, fairMaxPoorShare: 0.3 })
+    .describe('Cell coverage is good/fair/poor by the share of poorly served users.'),
+  drift: z
+    .strictObject({
+      signalSdDb: z
+        .number()
+        .nonnegative()
+        .max(LIMITS.db)
+        .default(1)
+        .describe("Per-step change of a user's signal, standard deviation, dB."),
+      snrSdDb: z
+        .number()
+        .nonnegative()
+        .max(LIMITS.db)
+        .default(0.5)
+        .describe("Per-step change of a user's SNR, standard deviation, dB."),
+    })
+    .default({ signalSdDb: 1, snrSdDb: 0.5 })
+    .describe("Per-step random walk of each user's channel (standard deviations, dB)."),
+  handoffMarginDb: z
+    .number()
+    .nonnegative()
+    .max(LIMITS.db)
+    .default(3)
+    .describe('A handoff succeeds only if the neighbour offers at least this much more signal.'),
+});
