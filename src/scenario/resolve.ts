@@ -2,6 +2,7 @@
  * Turns a validated scenario plus a traffic level into the flat, index-based configuration the
  * data plane runs on (cell presets applied, neighbour ids resolved, arrival rates scaled).
  */
+import { shadowingRho } from '../model/radio.js';
 import { UserError } from '../errors.js';
 import { scaledTrace, sourceMultipliers } from '../model/profiles.js';
 import {
@@ -95,6 +96,8 @@ export interface ModelConfig {
   readonly windowSteps: number;
   readonly initialLoad: { readonly min: number; readonly max: number };
   readonly radio: Scenario['radio'];
+  /** Per-step correlation of the serving links' shadowing (`radio.shadowing`). */
+  readonly shadowingRho: number;
   readonly agent: Scenario['agent'];
   readonly cells: readonly CellConfig[];
   readonly sources: readonly SourceConfig[];
@@ -222,6 +225,7 @@ export function resolveModel(
     windowSteps: scenario.traffic.windowSteps,
     initialLoad: scenario.initial.loadFraction,
     radio: scenario.radio,
+    shadowingRho: shadowingRho(scenario.radio, stepMs / 1000),
     agent: scenario.agent,
     cells,
     sources,

@@ -61,10 +61,10 @@ export const CellTypeSchema = z.strictObject({
     .optional()
     .describe('Mean call duration of users at cells of this type, unless their source sets one.'),
   signalDbm: range(-120, -50, 'signalDbm').describe(
-    "Range of a new user's signal strength at the cell's minimum power, dBm (uniform).",
+    "'paper' model: range of the signal a user gets from a cell of this type transmitting at radio.referencePowerDbm, dBm (each link uniform; a user's own cell is its strongest at equal power).",
   ),
   snrDb: range(0, 30, 'snrDb').describe(
-    "Range of a new user's SNR at the cell's minimum power, dB (uniform).",
+    "'paper' model: the SNR range that signalDbm maps onto: SNR = signal − (signalDbm.min − snrDb.min), at most snrDb.max, dB.",
   ),
 });
 

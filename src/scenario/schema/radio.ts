@@ -1,4 +1,4 @@
-/** The radio model: channel model, SINR geometry, service thresholds, coverage and drift. */
+/** The radio model: channel model, SINR geometry, service thresholds, coverage and shadowing. */
 import { z } from 'zod';
 import { db } from './fields.js';
 import { LIMITS } from './limits.js';
@@ -55,9 +55,15 @@ export const RadioSchema = z.strictObject({
   ),
   signalFloorDbm: db()
     .default(-112)
-    .describe('Below this signal a user cannot be served: refused on arrival, dropped in a call.'),
+    .describe(
+      'Below this signal a cell cannot serve a user: it does not cover an arriving user, and a connected user who falls below it is a dropped call.',
+    ),
   poorSignalDbm: db().default(-100).describe('A user below this signal is poorly served.'),
-  poorSnrDb: db().default(5).describe('A user below this SNR is poorly served.'),
+  poorSnrDb: db()
+    .default(5)
+    .describe(
+      "A user below this SNR (SINR with 'sinr') is poorly served. 'paper': SNR = signal − (signalDbm.min − snrDb.min), at most snrDb.max.",
+    ),
   coverage: z
     .strictObject({
       goodMaxPoorShare: z
@@ -78,27 +84,40 @@ export const RadioSchema = z.strictObject({
     })
     .default({ goodMaxPoorShare: 0.1, fairMaxPoorShare: 0.3 })
     .describe('Cell coverage is good/fair/poor by the share of poorly served users.'),
-  drift: z
+  referencePowerDbm: db()
+    .default(40)
+    .describe(
+      "'paper' model: a cell type's signalDbm range is the signal its users get from it when it transmits at this power; links are absolute (signal = transmit power + gain), so a cell at 46 dBm reaches users a cell at 30 dBm cannot.",
+    ),
+  shadowing: z
     .strictObject({
-      signalSdDb: z
+      sdDb: z
         .number()
         .nonnegative()
         .max(LIMITS.db)
-        .default(1)
-        .describe("Per-step change of a user's signal, standard deviation, dB."),
-      snrSdDb: z
+        .default(4)
+        .describe(
+          "Standard deviation of the serving link's slow fading around its value at attachment, dB (bounded: it reverts to that value).",
+        ),
+      decorrelationSeconds: z
         .number()
         .nonnegative()
-        .max(LIMITS.db)
-        .default(0.5)
-        .describe("Per-step change of a user's SNR, standard deviation, dB."),
+        .max(1e6)
+        .default(50)
+        .describe(
+          'Time over which the fading decorrelates (Gudmundson: decorrelation distance over speed; 50 m at 1 m/s). 0: independent each step.',
+        ),
     })
-    .default({ signalSdDb: 1, snrSdDb: 0.5 })
-    .describe("Per-step random walk of each user's channel (standard deviations, dB)."),
+    .default({ sdDb: 4, decorrelationSeconds: 50 })
+    .describe(
+      "Slow fading of each user's serving link: a first-order autoregressive (Gudmundson) process, correlation e^(−step/decorrelationSeconds) per step.",
+    ),
   handoffMarginDb: z
     .number()
     .nonnegative()
     .max(LIMITS.db)
     .default(3)
-    .describe('A handoff succeeds only if the neighbour offers at least this much more signal.'),
+    .describe(
+      'Handoff offset (3GPP event A3): a poorly served user is a handoff candidate when a neighbour offers it more than this much more signal than its serving cell.',
+    ),
 });
