@@ -7,16 +7,15 @@ import type { Cassette, Recorder } from '../llm/cassette.js';
 import { type AnyProvider, LlmGateway } from '../llm/gateway.js';
 import { createProvider } from '../llm/providers.js';
 import type { LlmRole } from '../llm/types.js';
-import type { EpisodeRecord } from '../model/report.js';
 import {
   addCounters,
-  createWorld,
   type EpisodeCounters,
-  setAgents,
   sumOverCells,
-  type World,
+  withoutCells,
   zeroCounters,
-} from '../model/world.js';
+} from '../metrics/counters.js';
+import type { EpisodeRecord } from '../model/report.js';
+import { createWorld, setAgents, type World } from '../model/world.js';
 import { Rng } from '../rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 
@@ -129,14 +128,7 @@ export class EpisodeLog {
     const { counters } = record;
     if (record.phase === 'training') addCounters(this.trainingTotals, counters);
     this.episodeDrops.push(sumOverCells(counters.cells, 'droppedRequests'));
-    this.episodes.push(
-      this.keep
-        ? record
-        : {
-            ...record,
-            counters: { steps: counters.steps, systemFailures: counters.systemFailures, cells: [] },
-          },
-    );
+    this.episodes.push(this.keep ? record : { ...record, counters: withoutCells(counters) });
   }
 }
 

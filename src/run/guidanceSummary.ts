@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from '../engine/run.js';
 import { agePercentileMs, type LlmCounts } from '../model/guidance.js';
-import { type EpisodeCounters, sumOverCells } from '../model/world.js';
+import { type EpisodeCounters, sumOverCells } from '../metrics/counters.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import type { PlaybookMatch } from './playbook.js';
 

@@ -1,6 +1,6 @@
 /** The per-episode series of a run, as CSV (one row per episode, per-cell columns). */
 import type { EpisodeRecord } from '../model/report.js';
-import { sumOverCells } from '../model/world.js';
+import { sumOverCells } from '../metrics/counters.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { round6 } from './summary.js';
 

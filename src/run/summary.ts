@@ -6,7 +6,7 @@ import { ACTIONS } from '../agents/qlearning.js';
 import type { RunOutcome } from '../engine/run.js';
 import { costUsd, priceOf } from '../llm/pricing.js';
 import { templatesDigest } from '../llm/prompt.js';
-import { type CellCounters, sumOverCells } from '../model/world.js';
+import { type CellCounters, sumOverCells } from '../metrics/counters.js';
 import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
 import { type GuidanceSummary, guidanceSummary, type PhaseGuidance } from './guidanceSummary.js';
 import type { PlaybookMatch } from './playbook.js';
