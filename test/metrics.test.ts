@@ -1,6 +1,8 @@
-/** The metric list drives the counters, summary.json and episodes.csv. */
+/** The metric list drives the counters, summary.json, episodes.csv and docs/metrics.md. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addCounters, zeroCounters } from '../src/metrics/counters.js';
+import { renderMetricsDoc } from '../src/metrics/doc.js';
 import {
   AGENT_FIELDS,
   CELL_METRICS,
@@ -117,5 +119,15 @@ describe('episodes.csv', () => {
     });
     // The counts are not all zero: the columns are told apart by their values.
     expect(new Set(rows.at(-1)!.split(',')).size).toBeGreaterThan(10);
+  });
+});
+
+describe('docs/metrics.md', () => {
+  it('is up to date with the metric list', () => {
+    const onDisk = readFileSync('docs/metrics.md', 'utf8');
+    expect(
+      onDisk === renderMetricsDoc(),
+      'docs/metrics.md is stale: the metric list changed. Run `npm run docs:metrics` and commit the result.',
+    ).toBe(true);
   });
 });
