@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTION_COUNT, epsilonAt, MAINTAIN, stateCount } from '../src/agents/qlearning.js';
+import type { EpisodeCounters, Phase } from '../src/metrics/counters.js';
 import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import { countPoor } from '../src/model/cell.js';
 import {
   advanceWorldTo,
   beginEpisode,
   createWorld,
-  type EpisodeCounters,
   endEpisode,
   enqueueArrivals,
   observe,
-  type Phase,
   stepWorld,
   type World,
 } from '../src/model/world.js';

@@ -1,4 +1,5 @@
 /** Human-readable rendering of run summaries for the terminal. */
+import { type AgentField, CELL_METRICS, type TestField } from '../metrics/list.js';
 import type { Summary } from '../run/summary.js';
 
 const pct = (num: number, den: number): string =>
@@ -15,24 +16,23 @@ function table(rows: (string | number)[][]): string {
     .join('\n');
 }
 
+/** The table's metrics: those with a terminal column (`metrics/list.ts`), in list order. */
+const COLUMNS = CELL_METRICS.flatMap((m) =>
+  m.terminal && m.summary
+    ? [{ ...m.terminal, name: m.summary.name as AgentField, total: m.summary.network === true }]
+    : [],
+);
+
+const shownValue = (x: number, digits: number | undefined) =>
+  digits === undefined ? x : x.toFixed(digits);
+
 /** Above this many cells the table lists only the worst ones. */
 const MAX_CELL_ROWS = 12;
 const WORST_CELLS = 8;
 
 export function formatSummary(s: Summary, dir: string): string {
   const t = s.test;
-  const rows: (string | number)[][] = [
-    [
-      'cell',
-      'dropped',
-      'handoffs dropped',
-      'refused (full)',
-      'refused (signal)',
-      'signal drops',
-      'mean power dBm',
-      'mean users',
-    ],
-  ];
+  const rows: (string | number)[][] = [['cell', ...COLUMNS.map((c) => c.header)]];
   const agents = Object.entries(t.agents);
   // A large network shows its worst cells (most dropped requests); summary.json has them all.
   const shown =
@@ -42,22 +42,17 @@ export function formatSummary(s: Summary, dir: string): string {
           .slice(0, WORST_CELLS)
       : agents;
   for (const [id, a] of shown) {
-    rows.push([
-      id,
-      a.droppedRequests,
-      a.droppedHandoffs,
-      a.refusedFull,
-      a.refusedSignal,
-      a.signalDrops,
-      a.meanPowerDbm.toFixed(2),
-      a.meanUsers.toFixed(1),
-    ]);
+    rows.push([id, ...COLUMNS.map((c) => shownValue(a[c.name], c.digits))]);
   }
   if (shown.length < agents.length) {
     const more = `… ${agents.length - shown.length} more cells (all in summary.json)`;
-    rows.push([more, ...new Array<string>(7).fill('')]);
+    rows.push([more, ...COLUMNS.map(() => '')]);
   }
-  rows.push(['all', t.droppedRequests, t.droppedHandoffs, '', '', '', '', '']);
+  // The network row: the totals summary.json has (`test.<name>`), blank for the rest.
+  rows.push([
+    'all',
+    ...COLUMNS.map((c) => (c.total ? shownValue(t[c.name as TestField], c.digits) : '')),
+  ]);
   return [
     `${s.scenario} · ${s.config} · traffic ${s.traffic} · seed ${s.seed}  (${s.episodes.training} training + ${s.episodes.test} test episodes × ${s.episodes.stepsPerEpisode} steps)`,
     `test: ${t.steps} steps, ${t.systemFailures} system failures (${pct(t.systemFailures, t.steps)}), ` +

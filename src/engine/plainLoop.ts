@@ -2,9 +2,11 @@
  * The same model stepped in a plain loop, with no actors: the reference for the engine's results
  * (they must match exactly) and for its speed (the benchmark's baseline).
  */
+
+import type { Phase } from '../metrics/counters.js';
 import { generateArrivals } from '../model/arrivals.js';
 import { recordOf } from '../model/report.js';
-import { beginEpisode, endEpisode, enqueueArrivals, type Phase, runSteps } from '../model/world.js';
+import { beginEpisode, endEpisode, enqueueArrivals, runSteps } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { copyAgent, EpisodeLog, type RunOptions, type RunOutcome, setUpRun } from './run.js';
 

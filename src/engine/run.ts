@@ -8,16 +8,15 @@ import type { Cassette, Recorder } from '../llm/io/cassette.js';
 import { LlmGateway } from '../llm/io/gateway.js';
 import { createProvider } from '../llm/io/providers.js';
 import type { AnyProvider, LlmRole } from '../llm/types.js';
-import type { EpisodeRecord } from '../model/report.js';
 import {
   addCounters,
-  createWorld,
   type EpisodeCounters,
-  setAgents,
   sumOverCells,
-  type World,
+  withoutCells,
   zeroCounters,
-} from '../model/world.js';
+} from '../metrics/counters.js';
+import type { EpisodeRecord } from '../model/report.js';
+import { createWorld, setAgents, type World } from '../model/world.js';
 import { Rng } from '../rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 
@@ -131,14 +130,7 @@ export class EpisodeLog {
     const { counters } = record;
     if (record.phase === 'training') addCounters(this.trainingTotals, counters);
     this.episodeDrops.push(sumOverCells(counters.cells, 'droppedRequests'));
-    this.episodes.push(
-      this.keep
-        ? record
-        : {
-            ...record,
-            counters: { steps: counters.steps, systemFailures: counters.systemFailures, cells: [] },
-          },
-    );
+    this.episodes.push(this.keep ? record : { ...record, counters: withoutCells(counters) });
   }
 }
 

@@ -4,6 +4,13 @@
  * configuration × traffic level, per agent where the paper shows agents), and the statistics
  * (Kruskal–Wallis across configurations, Dunn against `marl-only` with Holm correction).
  */
+import {
+  type AgentField,
+  CELL_METRICS,
+  NETWORK_METRICS,
+  TEST_FIELDS,
+  type TestField,
+} from '../metrics/list.js';
 import type { Summary } from '../run/summary.js';
 import {
   describe,
@@ -16,27 +23,24 @@ import {
 
 export type Row = Record<string, string | number | null>;
 
-/** One flat row per job. */
+/** The per-agent values of the metrics with a network total: results.csv's per-agent columns. */
+const AGENT_TOTAL_FIELDS = CELL_METRICS.flatMap((m) =>
+  m.summary?.network ? [m.summary.name as AgentField] : [],
+);
+
+/** One flat row per job: the job, the network's metrics, LLM use, then each agent's metrics. */
 export function resultRow(s: Summary): Row {
-  const row: Row = {
-    config: s.config,
-    traffic: s.traffic,
-    seed: s.seed,
-    steps: s.test.steps,
-    systemFailures: s.test.systemFailures,
-    droppedRequests: s.test.droppedRequests,
-    droppedHandoffs: s.test.droppedHandoffs,
-    llmUsageRate: s.test.llmUsageRate,
+  const row: Row = { config: s.config, traffic: s.traffic, seed: s.seed };
+  for (const name of TEST_FIELDS) row[name] = s.test[name];
+  Object.assign(row, {
     llmCalls: s.llm.calls,
     inputTokens: s.llm.inputTokens,
     outputTokens: s.llm.outputTokens,
     rejected: s.llm.rejected,
     llmCostUsd: s.llm.cost?.usd ?? null,
-  };
+  });
   for (const [id, a] of Object.entries(s.test.agents)) {
-    row[`${id}.droppedRequests`] = a.droppedRequests;
-    row[`${id}.droppedHandoffs`] = a.droppedHandoffs;
-    row[`${id}.llmUsageRate`] = a.llmUsageRate;
+    for (const name of AGENT_TOTAL_FIELDS) row[`${id}.${name}`] = a[name];
     row[`${id}.trust`] = s.guidance?.trust[id]?.final ?? null;
   }
   return row;
@@ -62,31 +66,28 @@ export interface Metric {
   readonly value: (s: Summary, agent?: string) => number;
 }
 
-export const METRICS: readonly Metric[] = [
-  {
-    key: 'droppedRequests',
-    label: 'Dropped requests',
-    perAgent: true,
-    value: (s, a) => s.test.agents[a!]!.droppedRequests,
-  },
-  {
-    key: 'droppedHandoffs',
-    label: 'Dropped handoff requests',
-    perAgent: true,
-    value: (s, a) => s.test.agents[a!]!.droppedHandoffs,
-  },
-  {
-    key: 'llmUsageRate',
-    label: 'LLM usage rate',
-    perAgent: true,
-    value: (s, a) => s.test.agents[a!]!.llmUsageRate,
-  },
-  {
-    key: 'systemFailures',
-    label: 'System failures',
-    perAgent: false,
-    value: (s) => s.test.systemFailures,
-  },
+/**
+ * The metrics with a table label (`metrics/list.ts`): per-agent ones first, as the paper's panels,
+ * then network-wide ones, each in list order.
+ */
+export const TABLE_METRICS: readonly Metric[] = [
+  ...CELL_METRICS.flatMap((m): Metric[] => {
+    if (!m.table || !m.summary) return [];
+    const name = m.summary.name as AgentField;
+    return [
+      {
+        key: name,
+        label: m.table.label,
+        perAgent: true,
+        value: (s, a) => s.test.agents[a!]![name],
+      },
+    ];
+  }),
+  ...NETWORK_METRICS.flatMap((m): Metric[] => {
+    if (!m.table || !m.summary) return [];
+    const name = m.summary.name as TestField;
+    return [{ key: name, label: m.table.label, perAgent: false, value: (s) => s.test[name] }];
+  }),
 ];
 
 export interface Cell {
@@ -151,7 +152,7 @@ export function analyse(
   const table: Cell[] = [];
   const comparisons: Comparison[] = [];
   const controlIndex = options.allPairs ? -1 : configs.indexOf('marl-only');
-  for (const metric of METRICS) {
+  for (const metric of TABLE_METRICS) {
     const targets: (string | undefined)[] = metric.perAgent ? agents : [undefined];
     for (const agent of targets) {
       for (const traffic of traffics) {

@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRIC_SPECS, type TestField } from '../metrics/list.js';
 import { lineChart } from '../report/plots.js';
 import { json, writeFileAtomic } from '../run/runDir.js';
 import type { Summary } from '../run/summary.js';
@@ -16,19 +17,29 @@ import { writeFailures } from './outputs.js';
 import { type Row, resultRow, toCsv } from './results.js';
 import type { ExperimentOutcome } from './run.js';
 
-/** Metrics plotted against each varied parameter. */
-const SWEEP_METRICS: readonly {
-  key: string;
-  label: string;
-  value: (s: Summary) => number | null;
-}[] = [
-  { key: 'dropped-requests', label: 'Dropped requests', value: (s) => s.test.droppedRequests },
-  { key: 'system-failures', label: 'System failures', value: (s) => s.test.systemFailures },
-  {
-    key: 'llm-usage',
-    label: 'LLM usage rate',
-    value: (s) => (s.guidance ? s.test.llmUsageRate : null),
-  },
+interface SweepMetric {
+  readonly key: string;
+  readonly label: string;
+  readonly value: (s: Summary) => number | null;
+}
+
+/**
+ * A network metric of the list (`metrics/list.ts`) under its table label, plotted as `slug`;
+ * `guided`: only runs with guidance have it.
+ */
+function listed(name: TestField, slug: string, guided = false): SweepMetric {
+  const label = METRIC_SPECS.find((m) => m.summary?.name === name)?.table?.label ?? name;
+  return { key: slug, label, value: (s) => (guided && !s.guidance ? null : s.test[name]) };
+}
+
+/**
+ * Metrics plotted against each varied parameter: a pick (each plot is a chart per parameter; every
+ * metric is in sweep.csv anyway), from the metric list and the guidance summary.
+ */
+const SWEEP_METRICS: readonly SweepMetric[] = [
+  listed('droppedRequests', 'dropped-requests'),
+  listed('systemFailures', 'system-failures'),
+  listed('llmUsageRate', 'llm-usage', true),
   {
     key: 'suggestion-age-p95',
     label: 'Suggestion age at use, p95 (s)',

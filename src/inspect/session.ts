@@ -6,8 +6,8 @@
  * only when a message is built, never while the engine runs, and never write.
  */
 import type { AnyEventObject, InspectionEvent } from 'xstate';
+import { sumOverCells } from '../metrics/counters.js';
 import type { EpisodeRecord } from '../model/report.js';
-import { sumOverCells } from '../model/world.js';
 import { activeStateIds } from './graph.js';
 import type { PacerState } from './pacer.js';
 

@@ -9,9 +9,10 @@
 import type { History } from '../agents/alignment.js';
 import { distinctPairs } from '../agents/alignment.js';
 import { ACTIONS, COVERAGE } from '../agents/qlearning.js';
+import type { EpisodeCounters } from '../metrics/counters.js';
 import { coverageOf } from '../model/cell.js';
 import { type GuidanceState, trendOf } from '../model/guidance.js';
-import type { EpisodeCounters, World } from '../model/world.js';
+import type { World } from '../model/world.js';
 import type {
   AgentHistorySnapshot,
   CellSnapshot,

@@ -12,8 +12,9 @@
  * history earned it.
  */
 import { applyDelayedReward, type History, takeHistory } from '../agents/alignment.js';
+import { type EpisodeCounters, type Phase, zeroCounters } from '../metrics/counters.js';
 import type { GuidanceState, LlmCounts } from '../model/guidance.js';
-import { type EpisodeCounters, type Phase, type World, zeroCounters } from '../model/world.js';
+import type { World } from '../model/world.js';
 import type { GuidanceConfig } from '../scenario/resolve.js';
 import { askModel, type SimulatedOutcome } from './call.js';
 import { evaluatorSnapshot } from './context.js';

@@ -13,8 +13,9 @@
  * Ledger: a request, and whatever becomes of it, counts in the phase it was made in; a call, its
  * tokens and queue waits, in the phase it was sent in.
  */
+import type { Phase } from '../metrics/counters.js';
 import type { GuidanceState, LlmCounts } from '../model/guidance.js';
-import type { Phase, World } from '../model/world.js';
+import type { World } from '../model/world.js';
 import { budgetWaitMs, chargeBudget, createBudget, type RateBudget } from './budget.js';
 import { askModel, type SimulatedOutcome } from './call.js';
 import { plannerSnapshot } from './context.js';

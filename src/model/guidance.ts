@@ -13,9 +13,9 @@ import { createHistory, type History, recordPair } from '../agents/alignment.js'
 import { ACTION_COUNT, type QAgent, stateShape } from '../agents/qlearning.js';
 import { combineDecision, updateTrust } from '../agents/trust.js';
 import type { AgentTuning } from '../llm/feedback.js';
+import type { CellCounters, EpisodeCounters, Phase } from '../metrics/counters.js';
 import type { Rng } from '../rng.js';
 import type { GuidanceConfig, ModelConfig } from '../scenario/resolve.js';
-import type { CellCounters, EpisodeCounters, Phase } from './world.js';
 
 /** LLM activity of one phase, whole network. */
 export interface LlmCounts {

@@ -1,5 +1,6 @@
 /** Per-episode digests: the episode record listeners get, and a cell's report for actor events and the inspector. */
-import type { EpisodeCounters, Phase, World } from './world.js';
+import type { EpisodeCounters, Phase } from '../metrics/counters.js';
+import type { World } from './world.js';
 
 export interface EpisodeRecord {
   readonly phase: Phase;

@@ -17,7 +17,6 @@
  * The actor engine and the plain-loop runner drive the very same functions.
  */
 import {
-  ACTION_COUNT,
   createAgent,
   DECREASE,
   dropBucket,
@@ -31,6 +30,12 @@ import {
   stateShape,
   updateQ,
 } from '../agents/qlearning.js';
+import {
+  addCounters,
+  type EpisodeCounters,
+  type Phase,
+  zeroCounters,
+} from '../metrics/counters.js';
 import type { Rng } from '../rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { ArrivalQueues, ArrivalWindow, drawUserInto } from './arrivals.js';
@@ -58,60 +63,6 @@ import {
   learnFromGuidance,
   recordTrends,
 } from './guidance.js';
-
-export type Phase = 'training' | 'test';
-
-/** Per-cell counters, accumulated over an episode. */
-export interface CellCounters {
-  droppedRequests: number;
-  droppedHandoffs: number;
-  refusedFull: number;
-  refusedSignal: number;
-  signalDrops: number;
-  handoffRequests: number;
-  handoffsDone: number;
-  arrivals: number;
-  rewardSum: number;
-  powerSum: number;
-  usersSum: number;
-  /** Decisions in which the final action came from the LLM (always 0 without guidance). */
-  llmDecisions: number;
-  /** Decisions made with a fresh suggestion at hand (followed or not). */
-  llmAvailable: number;
-  suggestionsReceived: number;
-  /** Suggestions discarded unused because their observed state was too old. */
-  suggestionsStale: number;
-  /** Suggestions consulted by at least one decision. */
-  suggestionsUsed: number;
-  /** Fresh suggestions never consulted: replaced by a newer one, or the episode ended first. */
-  suggestionsUnused: number;
-  /** Age of the suggestion at each decision that had one: sum and maximum, ms. */
-  suggestionAgeSumMs: number;
-  suggestionAgeMaxMs: number;
-  /** Trust at each decision, summed (mean = trustSum / steps). */
-  trustSum: number;
-  /** Decisions taken while the agent's latest guidance request was still unanswered. */
-  decisionsAwaiting: number;
-  /** Share of the cell's users well served, summed over steps. */
-  servedSum: number;
-  actions: number[];
-}
-
-/** A counted quantity of every cell (not the per-action counts). */
-export type CellCount = Exclude<keyof CellCounters, 'actions'>;
-
-/** The sum of one counter over all cells. */
-export function sumOverCells(cells: readonly CellCounters[], field: CellCount): number {
-  let sum = 0;
-  for (const c of cells) sum += c[field];
-  return sum;
-}
-
-export interface EpisodeCounters {
-  steps: number;
-  systemFailures: number;
-  cells: CellCounters[];
-}
 
 export interface World {
   readonly config: ModelConfig;
@@ -176,36 +127,6 @@ export interface ClosedEpisode {
   readonly power: Float64Array;
   readonly users: Int32Array;
 }
-
-export const zeroCounters = (cells: number): EpisodeCounters => ({
-  steps: 0,
-  systemFailures: 0,
-  cells: Array.from({ length: cells }, () => ({
-    droppedRequests: 0,
-    droppedHandoffs: 0,
-    refusedFull: 0,
-    refusedSignal: 0,
-    signalDrops: 0,
-    handoffRequests: 0,
-    handoffsDone: 0,
-    arrivals: 0,
-    rewardSum: 0,
-    powerSum: 0,
-    usersSum: 0,
-    llmDecisions: 0,
-    llmAvailable: 0,
-    suggestionsReceived: 0,
-    suggestionsStale: 0,
-    suggestionsUsed: 0,
-    suggestionsUnused: 0,
-    suggestionAgeSumMs: 0,
-    suggestionAgeMaxMs: 0,
-    trustSum: 0,
-    decisionsAwaiting: 0,
-    servedSum: 0,
-    actions: new Array(ACTION_COUNT).fill(0),
-  })),
-});
 
 export function createWorld(config: ModelConfig, rng: Rng): World {
   const n = config.cells.length;
@@ -568,20 +489,4 @@ export function endEpisode(world: World): EpisodeCounters {
   if (world.phase === 'test') addCounters(world.testTotals, ep);
   if (world.guidance?.history) addCounters(world.guidance.window, ep);
   return ep;
-}
-
-export function addCounters(into: EpisodeCounters, from: EpisodeCounters): void {
-  into.steps += from.steps;
-  into.systemFailures += from.systemFailures;
-  from.cells.forEach((c, i) => {
-    const t = into.cells[i]!;
-    for (const key of Object.keys(c) as (keyof CellCounters)[]) {
-      if (key === 'actions')
-        c.actions.forEach((v, k) => {
-          t.actions[k]! += v;
-        });
-      else if (key === 'suggestionAgeMaxMs') t[key] = Math.max(t[key], c[key]);
-      else t[key] += c[key];
-    }
-  });
 }

@@ -4,7 +4,7 @@
  * one. Deterministic: no dates or timings, so the same results give the same report.
  */
 import type { Analysis, Cell, Comparison } from '../experiment/results.js';
-import { cellOf, METRICS } from '../experiment/results.js';
+import { cellOf, TABLE_METRICS } from '../experiment/results.js';
 import type { Summary } from '../run/summary.js';
 import type { Claim } from './claims.js';
 
@@ -73,7 +73,7 @@ function summaryCell(c: Cell | undefined, rate: boolean): string {
 
 function figureTable(a: Analysis): string[] {
   const lines: string[] = [];
-  for (const metric of METRICS) {
+  for (const metric of TABLE_METRICS) {
     const rate = metric.key === 'llmUsageRate';
     const targets = metric.perAgent ? a.agents : [null];
     for (const agent of targets) {
@@ -97,7 +97,7 @@ function statsTable(a: Analysis): string[] {
     '| metric | agent | traffic | Kruskal–Wallis H (df) | p | ε² | Dunn (Holm) |',
     '| --- | --- | --- | ---: | ---: | ---: | --- |',
   ];
-  const label = (key: string) => METRICS.find((m) => m.key === key)?.label ?? key;
+  const label = (key: string) => TABLE_METRICS.find((m) => m.key === key)?.label ?? key;
   const dunn = (c: Comparison) =>
     c.dunn
       .map(

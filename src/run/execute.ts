@@ -18,7 +18,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { matchPlaybook, readPlaybook } from './playbook.js';
 import { loadPolicy, policyDocument } from './policy.js';
 import type { RunFiles } from './runDir.js';
-import { episodeCsvRow, episodesCsvHeader } from './series.js';
+import { episodesCsv } from './series.js';
 import { buildSummary, type ConfigName, type Summary } from './summary.js';
 
 export interface RunRequest {
@@ -159,7 +159,8 @@ export async function executeRun(
       series = undefined;
     }
   }
-  addRow(episodesCsvHeader(model));
+  const csv = episodesCsv(model);
+  addRow(csv.header);
   const started = clock();
   const outcome = await runActors(model, {
     seed: req.seed,
@@ -170,7 +171,7 @@ export async function executeRun(
     llmIo: llmIoOf(req),
     keepEpisodes: false, // per episode only totals are kept; the series is written as it goes
     onEpisode: (record) => {
-      addRow(episodeCsvRow(record));
+      addRow(csv.row(record));
       req.onEpisode?.(record);
     },
   });

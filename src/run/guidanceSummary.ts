@@ -4,13 +4,11 @@
  * only.
  */
 import type { RunOutcome } from '../engine/run.js';
+import { type EpisodeCounters, sumOverCells } from '../metrics/counters.js';
+import { ratio, round6 } from '../metrics/readout.js';
 import { agePercentileMs, type LlmCounts } from '../model/guidance.js';
-import { type EpisodeCounters, sumOverCells } from '../model/world.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import type { PlaybookMatch } from './playbook.js';
-
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-const ratio = (a: number, b: number): number => (b > 0 ? round6(a / b) : 0);
 
 export interface PhaseGuidance {
   /**

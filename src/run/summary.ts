@@ -6,28 +6,25 @@ import { ACTIONS } from '../agents/qlearning.js';
 import type { RunOutcome } from '../engine/run.js';
 import { costUsd, priceOf } from '../llm/pricing.js';
 import { templatesDigest } from '../llm/prompt.js';
-import { type CellCounters, sumOverCells } from '../model/world.js';
+import type { CellCounters, EpisodeCounters } from '../metrics/counters.js';
+import {
+  type AgentField,
+  CELL_METRICS,
+  METRIC_SPECS,
+  type NetworkCount,
+  type TestField,
+} from '../metrics/list.js';
+import { cellValue, networkValue, round6 } from '../metrics/readout.js';
 import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
 import { type GuidanceSummary, guidanceSummary, type PhaseGuidance } from './guidanceSummary.js';
 import type { PlaybookMatch } from './playbook.js';
 
 export { CONFIGS, type ConfigName } from '../scenario/resolve.js';
 
-export interface AgentSummary {
-  droppedRequests: number;
-  droppedHandoffs: number;
-  llmUsageRate: number;
-  refusedFull: number;
-  refusedSignal: number;
-  signalDrops: number;
-  arrivals: number;
-  handoffRequests: number;
-  handoffsDone: number;
-  meanReward: number;
-  meanPowerDbm: number;
-  meanUsers: number;
+/** A cell's test-phase results: the metrics with a summary readout (`metrics/list.ts`), and its actions. */
+export type AgentSummary = Record<AgentField, number> & {
   actions: Record<(typeof ACTIONS)[number], number>;
-}
+};
 
 export interface Summary {
   scenario: string;
@@ -35,14 +32,8 @@ export interface Summary {
   traffic: string;
   seed: number;
   episodes: { training: number; test: number; stepsPerEpisode: number };
-  test: {
-    steps: number;
-    systemFailures: number;
-    droppedRequests: number;
-    droppedHandoffs: number;
-    llmUsageRate: number;
-    agents: Record<string, AgentSummary>;
-  };
+  /** The network's test-phase results (`metrics/list.ts`), then each cell's. */
+  test: Record<TestField, number> & { agents: Record<string, AgentSummary> };
   training: {
     finalEpsilon: number;
     /** Mean dropped requests per episode over the last tenth of training (all cells). */
@@ -80,28 +71,31 @@ export interface Summary {
   guidance: GuidanceSummary | null;
 }
 
-/** Rounds to 6 decimals so summaries stay readable; rounding is deterministic. */
-export const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+export { round6 };
 
 function agentSummary(c: CellCounters, steps: number): AgentSummary {
-  const per = (x: number) => (steps > 0 ? round6(x / steps) : 0);
-  return {
-    droppedRequests: c.droppedRequests,
-    droppedHandoffs: c.droppedHandoffs,
-    llmUsageRate: per(c.llmDecisions),
-    refusedFull: c.refusedFull,
-    refusedSignal: c.refusedSignal,
-    signalDrops: c.signalDrops,
-    arrivals: c.arrivals,
-    handoffRequests: c.handoffRequests,
-    handoffsDone: c.handoffsDone,
-    meanReward: per(c.rewardSum),
-    meanPowerDbm: per(c.powerSum),
-    meanUsers: per(c.usersSum),
-    actions: Object.fromEntries(
-      ACTIONS.map((a, k) => [a, c.actions[k]!]),
-    ) as AgentSummary['actions'],
-  };
+  const out: Record<string, unknown> = {};
+  for (const m of CELL_METRICS)
+    if (m.summary) out[m.summary.name] = cellValue(c, m, m.summary, steps);
+  out.actions = Object.fromEntries(ACTIONS.map((a, k) => [a, c.actions[k]!]));
+  return out as AgentSummary;
+}
+
+/** The network's metrics over the test phase, in list order, then the cells'. */
+function testSummary(
+  totals: EpisodeCounters,
+  agents: Record<string, AgentSummary>,
+): Summary['test'] {
+  const out: Record<string, unknown> = {};
+  for (const m of METRIC_SPECS) {
+    if (!m.summary) continue;
+    if (m.scope === 'network') out[m.summary.name] = totals[m.key as NetworkCount];
+    else if (m.summary.network) {
+      out[m.summary.name] = networkValue(totals, m as (typeof CELL_METRICS)[number], m.summary);
+    }
+  }
+  out.agents = agents;
+  return out as Summary['test'];
 }
 
 export function buildSummary(
@@ -122,7 +116,6 @@ export function buildSummary(
     trainingDrops.length - Math.max(1, Math.floor(trainingDrops.length / 10)),
   );
   const lateDrops = late.reduce((sum, drops) => sum + drops, 0);
-  const decisions = totals.steps * config.cells.length;
   const guidance = guidanceSummary(config, outcome, playbook);
   return {
     scenario: config.scenario,
@@ -134,15 +127,7 @@ export function buildSummary(
       test: config.testEpisodes,
       stepsPerEpisode: config.stepsPerEpisode,
     },
-    test: {
-      steps: totals.steps,
-      systemFailures: totals.systemFailures,
-      droppedRequests: sumOverCells(totals.cells, 'droppedRequests'),
-      droppedHandoffs: sumOverCells(totals.cells, 'droppedHandoffs'),
-      llmUsageRate:
-        decisions > 0 ? round6(sumOverCells(totals.cells, 'llmDecisions') / decisions) : 0,
-      agents,
-    },
+    test: testSummary(totals, agents),
     training: {
       finalEpsilon: round6(training.at(-1)?.epsilon ?? config.agent.epsilon.start),
       lateDroppedPerEpisode: late.length > 0 ? round6(lateDrops / late.length) : 0,
