@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Arrival } from '../src/model/arrivals.js';
 import {
+  ADMITTED,
+  ADMITTED_NEIGHBOUR,
   admit,
+  BLOCKED,
   type CellState,
   changePower,
   countPoor,
@@ -13,8 +16,11 @@ import {
   handoff,
   isPoor,
   POOR,
+  paperSnrDb,
   powerLevel,
   powerShare,
+  requiredSnrDb,
+  UNCOVERED,
   type User,
   UserTable,
 } from '../src/model/cell.js';
@@ -42,6 +48,7 @@ const config = (over: Partial<CellConfig> = {}): CellConfig => ({
   ...over,
 });
 
+/** No rate requirement unless a test asks for one: SNR and signal thresholds only. */
 const radio: Radio = {
   model: 'paper',
   sinr: {
@@ -54,14 +61,16 @@ const radio: Radio = {
   signalFloorDbm: -112,
   poorSignalDbm: -100,
   poorSnrDb: 5,
+  referencePowerDbm: 40,
+  service: { minRateMbps: 0, bandwidthMHz: 10 },
   coverage: { goodMaxPoorShare: 0.1, fairMaxPoorShare: 0.3 },
-  drift: { signalSdDb: 0, snrSdDb: 0 },
+  shadowing: { sdDb: 0, decorrelationSeconds: 50 },
   handoffMarginDb: 3,
 };
 
 const user = (gain: number, over: Partial<User> = {}): User => ({
   gain,
-  snrOffset: 110,
+  baseGain: gain,
   departStep: 100,
   neighbourGain: [],
   ...over,
@@ -77,25 +86,27 @@ const cell = (over: Partial<CellConfig> = {}, power?: number, users: User[] = []
 /** The cell's users as objects. */
 const list = (c: CellState): User[] => c.users.toArray();
 
-const poorAt30 = (u: User) => isPoor(30, u.gain, u.snrOffset, radio);
 const signal = (c: CellState, u: User) => c.power + u.gain;
-const snr = (c: CellState, u: User) => c.power + u.gain + u.snrOffset;
+const snr = (c: CellState, u: User) => paperSnrDb(signal(c, u), c.config);
 
 const arrival = (over: Partial<Arrival> = {}): Arrival => ({
   step: 10,
-  signalDbm: -80,
-  snrDb: 12,
+  gainDb: -110,
   holdingSteps: 7,
-  neighbourSignalDbm: [],
+  neighbourGainDb: [],
   ...over,
 });
 
+/** Cell 0 (30..37 dBm) with neighbours 1 (43..46 dBm) and 2 (20..25 dBm). */
+const three = (power0 = 30, users0: User[] = []): CellState[] => [
+  cell({ neighbours: [1, 2] }, power0, users0),
+  cell({ index: 1, powerMin: 43, powerMax: 46, powerLevels: 4, neighbours: [0] }, 43),
+  cell({ index: 2, powerMin: 20, powerMax: 25, powerLevels: 6, neighbours: [0, 1] }, 20),
+];
+
 describe('power', () => {
-  it('an increase raises every signal and SNR by the step, a decrease lowers them', () => {
-    const c = cell({ powerStep: 2, powerMax: 36, powerLevels: 4 }, 32, [
-      user(-140, { snrOffset: 3 }),
-      user(-100, { snrOffset: -10 }),
-    ]);
+  it("an increase raises every signal (and the paper model's SNR) by the step, a decrease lowers them", () => {
+    const c = cell({ powerStep: 2, powerMax: 36, powerLevels: 4 }, 32, [user(-140), user(-130)]);
     const before = list(c).map((u) => [signal(c, u), snr(c, u)]);
     changePower(c, 1);
     expect(c.power).toBe(34);
@@ -134,49 +145,79 @@ describe('power', () => {
   });
 });
 
-describe('admission', () => {
-  it("refuses a user when the cell is full ('full'), whatever its signal", () => {
-    const c = cell({ capacity: 2 }, 37, [user(-100), user(-100)]);
-    expect(admit(c, arrival({ signalDbm: -50 }), [c], radio)).toBe('full');
-    expect(c.users).toHaveLength(2);
+describe('cell selection and admission', () => {
+  it('attaches to the own cell when it is the strongest covering cell with room', () => {
+    const cells = three();
+    // own: 30 - 110 = -80; neighbours: 43 - 130 = -87, 20 - 110 = -90
+    const a = arrival({ gainDb: -110, neighbourGainDb: [-130, -110] });
+    expect(admit(cells, 0, a, radio, Rng.create(1))).toBe(ADMITTED);
+    expect(list(cells[0]!)).toEqual([
+      { gain: -110, baseGain: -110, departStep: 17, neighbourGain: [-130, -110] },
+    ]);
+    expect(cells[1]!.users).toHaveLength(0);
   });
 
-  it("refuses a user below the signal floor ('noSignal'), checked after capacity", () => {
-    const c = cell({}, 30);
-    // signal at powerMin: -112.5 < -112
-    expect(admit(c, arrival({ signalDbm: -112.5 }), [c], radio)).toBe('noSignal');
-    expect(c.users).toHaveLength(0);
-    // exactly at the floor is served
-    expect(admit(c, arrival({ signalDbm: -112 }), [c], radio)).toBe('admitted');
-    const full = cell({ capacity: 1 }, 30, [user(-50)]);
-    expect(admit(full, arrival({ signalDbm: -130 }), [full], radio)).toBe('full');
+  it("power is absolute: the same user's own cell covers it at 37 dBm, not at 30", () => {
+    const a = arrival({ gainDb: -146, neighbourGainDb: [-170, -170] }); // -116 dBm at 30, -109 at 37
+    expect(admit(three(30), 0, a, radio, Rng.create(1))).toBe(UNCOVERED);
+    expect(admit(three(37), 0, a, radio, Rng.create(1))).toBe(ADMITTED);
   });
 
-  it('uses the current power: a user below the floor at minimum power is served at higher power', () => {
-    const c = cell({}, 35);
-    expect(admit(c, arrival({ signalDbm: -115 }), [c], radio)).toBe('admitted');
-    expect(signal(c, c.users.at(0))).toBe(-110);
-    expect(admit(c, arrival({ signalDbm: -118 }), [c], radio)).toBe('noSignal');
+  it('attaches to a stronger neighbour, with its links as seen from there', () => {
+    const cells = three();
+    // own -80; neighbour 1: 43 - 118 = -75 (strongest)
+    const a = arrival({ gainDb: -110, neighbourGainDb: [-118, -125] });
+    expect(admit(cells, 0, a, radio, Rng.create(1))).toBe(ADMITTED_NEIGHBOUR);
+    expect(cells[0]!.users).toHaveLength(0);
+    // cell 1's only neighbour is cell 0: the old own link
+    expect(list(cells[1]!)).toEqual([
+      { gain: -118, baseGain: -118, departStep: 17, neighbourGain: [-110] },
+    ]);
   });
 
-  it('stores the gain relative to powerMin, the SNR offset, the end step and neighbour gains', () => {
+  it('a full strongest cell sends the user to the next covering one', () => {
+    const cells = three();
+    for (let i = 0; i < 30; i++) cells[0]!.users.add(user(-60));
+    const a = arrival({ gainDb: -110, neighbourGainDb: [-140, -125] }); // own -80, nb1 -97, nb2 -105
+    expect(admit(cells, 0, a, radio, Rng.create(1))).toBe(ADMITTED_NEIGHBOUR);
+    expect(cells[1]!.users).toHaveLength(1);
+  });
+
+  it('is blocked when every covering cell is full, uncovered when none covers', () => {
+    const cells = three();
+    for (let i = 0; i < 30; i++) cells[0]!.users.add(user(-60));
+    // only the own cell covers (-80); neighbours -117 and -130 are below the floor
+    const covered = arrival({ gainDb: -110, neighbourGainDb: [-160, -150] });
+    expect(admit(cells, 0, covered, radio, Rng.create(1))).toBe(BLOCKED);
+    const hole = arrival({ gainDb: -150, neighbourGainDb: [-160, -150] });
+    expect(admit(cells, 0, hole, radio, Rng.create(1))).toBe(UNCOVERED);
+    expect(cells.map((c) => c.users.length)).toEqual([30, 0, 0]);
+  });
+
+  it('the floor itself covers', () => {
+    const cells = [cell({}, 30)];
+    expect(admit(cells, 0, arrival({ gainDb: -142 }), radio, Rng.create(1))).toBe(ADMITTED);
+    expect(admit(cells, 0, arrival({ gainDb: -142.5 }), radio, Rng.create(1))).toBe(UNCOVERED);
+  });
+
+  it('draws a link towards a cell the user had none to', () => {
+    // cell 0's neighbours are [1]; cell 1's are [0, 2]: the user has no link to cell 2 yet
     const cells = [
-      cell({ neighbours: [1, 2] }, 33),
-      cell({ index: 1, powerMin: 43, powerMax: 46, powerLevels: 4 }, 45),
-      cell({ index: 2, powerMin: 20, powerMax: 25, powerLevels: 6 }, 20),
+      cell({ neighbours: [1] }, 30),
+      cell({ index: 1, powerMin: 43, powerMax: 46, powerLevels: 4, neighbours: [0, 2] }, 43),
+      cell({ index: 2, powerMin: 20, powerMax: 25, powerLevels: 6, signalMin: -90 }, 20),
     ];
-    const a = arrival({ signalDbm: -90, snrDb: 14, step: 10, holdingSteps: 7 });
-    expect(admit(cells[0]!, { ...a, neighbourSignalDbm: [-95, -70] }, cells, radio)).toBe(
-      'admitted',
-    );
-    const u = cells[0]!.users.at(0);
-    expect(u).toEqual({ gain: -120, snrOffset: 104, departStep: 17, neighbourGain: [-138, -90] });
-    expect(signal(cells[0]!, u)).toBe(-87); // 3 dB above minimum power
-    expect(snr(cells[0]!, u)).toBe(17);
+    const a = arrival({ gainDb: -130, neighbourGainDb: [-120] });
+    expect(admit(cells, 0, a, radio, Rng.create(1))).toBe(ADMITTED_NEIGHBOUR);
+    const u = cells[1]!.users.at(0);
+    expect(u.neighbourGain[0]).toBe(-130);
+    // uniform(signalMin, signalMax) at the reference power 40: [-130, -90)
+    expect(u.neighbourGain[1]).toBeGreaterThanOrEqual(-130);
+    expect(u.neighbourGain[1]).toBeLessThan(-90);
   });
 });
 
-describe('coverage', () => {
+describe('coverage and service', () => {
   const withPoor = (n: number, poor: number): CellState => {
     const c = cell(
       {},
@@ -208,19 +249,46 @@ describe('coverage', () => {
     expect(coverageOf(withPoor(10, 1), strict)).toBe(POOR);
   });
 
-  it('counts a user as poor below either the signal or the SNR threshold', () => {
-    // power 30: signals -99 (ok), -101.5 (poor); SNR = signal + offset
-    expect(poorAt30(user(-129, { snrOffset: 104 }))).toBe(false); // -99 dBm, 5 dB
-    expect(poorAt30(user(-131.5, { snrOffset: 200 }))).toBe(true);
-    expect(poorAt30(user(-129, { snrOffset: 103.5 }))).toBe(true); // 4.5 dB
-    const c = cell({}, 30, [
-      user(-129, { snrOffset: 104 }),
-      user(-131.5, { snrOffset: 200 }),
-      user(-129, { snrOffset: 103.5 }),
-    ]);
-    expect(countPoor(c, radio)).toBe(2);
+  it("the paper model's SNR is the signal over the type's noise floor, capped", () => {
+    const c = config(); // noise -120 - 0 = -120 dBm, cap 30 dB
+    expect(paperSnrDb(-112, c)).toBe(8);
+    expect(paperSnrDb(-95, c)).toBe(25);
+    expect(paperSnrDb(-60, c)).toBe(30);
+    expect(paperSnrDb(-100, config({ signalMin: -110, snrMin: 5 }))).toBe(15);
+  });
+
+  it('a user is poor below the signal threshold or the SNR it needs', () => {
+    const c = config();
+    expect(isPoor(30, -129, radio, c, 1)).toBe(false); // -99 dBm, SNR 21
+    expect(isPoor(30, -130.5, radio, c, 1)).toBe(true); // -100.5 dBm
+    // SNR 22 dB: enough alone, too little for 2 Mbit/s each among 40 users in 10 MHz (8 b/s/Hz)
+    const service: Radio = { ...radio, service: { minRateMbps: 2, bandwidthMHz: 10 } };
+    expect(requiredSnrDb(service, 40)).toBeCloseTo(10 * Math.log10(2 ** 8 - 1), 10);
+    expect(isPoor(30, -128, service, c, 10)).toBe(false);
+    expect(isPoor(30, -128, service, c, 40)).toBe(true);
+    expect(requiredSnrDb(service, 1)).toBe(5); // 0.2 b/s/Hz needs less than poorSnrDb
+  });
+
+  it('counts poor users as isPoor does, and a power increase or a lighter load serves more', () => {
+    const service: Radio = { ...radio, service: { minRateMbps: 2, bandwidthMHz: 10 } };
+    const gains = Array.from({ length: 40 }, (_, i) => -140 + i);
+    const c = cell(
+      { capacity: 50 },
+      30,
+      gains.map((g) => user(g)),
+    );
+    const byHand = gains.filter((g) => isPoor(30, g, service, c.config, 40)).length;
+    expect(countPoor(c, service)).toBe(byHand);
     changePower(c, 1);
-    expect(countPoor(c, radio)).toBe(1);
+    expect(countPoor(c, service)).toBeLessThan(byHand);
+    const light = cell(
+      { capacity: 50 },
+      30,
+      gains.slice(0, 20).map((g) => user(g)),
+    );
+    expect(countPoor(light, service)).toBeLessThan(
+      gains.slice(0, 20).filter((g) => isPoor(30, g, service, c.config, 40)).length,
+    );
   });
 });
 
@@ -245,12 +313,12 @@ describe('departures', () => {
   });
 });
 
-describe('drift', () => {
-  it('with zero deviations changes nothing and draws nothing', () => {
-    const c = cell({}, 30, [user(-100), user(-140.5, { snrOffset: -3, neighbourGain: [-90] })]);
+describe('shadowing', () => {
+  it('with zero deviation changes nothing and draws nothing', () => {
+    const c = cell({}, 30, [user(-100), user(-140.5, { neighbourGain: [-90] })]);
     const before = list(c);
     const rng = Rng.create(1);
-    expect(driftUsers(c, radio, rng)).toBe(0);
+    expect(driftUsers(c, radio, 0.98, rng)).toBe(0);
     expect(list(c)).toEqual(before);
     expect(rng.next()).toBe(Rng.create(1).next());
   });
@@ -258,7 +326,7 @@ describe('drift', () => {
   it('drops users already below the floor (e.g. after a power decrease)', () => {
     const c = cell({}, 31, [user(-142), user(-143), user(-120)]);
     changePower(c, -1); // signals -111, -112, -89 → -112 (at the floor: kept), -113, -90
-    expect(driftUsers(c, radio, Rng.create(1))).toBe(1);
+    expect(driftUsers(c, radio, 0.98, Rng.create(1))).toBe(1);
     expect(
       list(c)
         .map((u) => u.gain)
@@ -266,117 +334,93 @@ describe('drift', () => {
     ).toEqual([-142, -120]);
   });
 
-  it('drops exactly the users pushed below the floor by the random walk', () => {
+  it('is bounded and mean-reverting: the stationary spread is sdDb, around the gain at attachment', () => {
+    const fading: Radio = {
+      ...radio,
+      signalFloorDbm: -1e9,
+      shadowing: { sdDb: 4, decorrelationSeconds: 50 },
+    };
+    const rho = Math.exp(-1 / 50);
+    const c = cell(
+      { capacity: 2000 },
+      30,
+      Array.from({ length: 1000 }, () => user(-100)),
+    );
+    const rng = Rng.create(7);
+    for (let t = 0; t < 1000; t++) driftUsers(c, fading, rho, rng);
+    const g = list(c).map((u) => u.gain + 100);
+    const mean = g.reduce((a, b) => a + b, 0) / g.length;
+    const sd = Math.sqrt(g.reduce((a, b) => a + (b - mean) ** 2, 0) / g.length);
+    expect(Math.abs(mean)).toBeLessThan(0.5);
+    expect(sd).toBeGreaterThan(3.6);
+    expect(sd).toBeLessThan(4.4); // a random walk of the same per-step size would reach ~25 dB
+    for (const u of list(c)) expect(u.baseGain).toBe(-100);
+  });
+
+  it('drops exactly the users pushed below the floor', () => {
     const n = 400;
     const c = cell(
       {},
       30,
       Array.from({ length: n }, (_, i) => user(-141.9, { departStep: i })),
     );
-    const drifting: Radio = { ...radio, drift: { signalSdDb: 10, snrSdDb: 1 } };
-    const dropped = driftUsers(c, drifting, Rng.create(4));
+    const fading: Radio = { ...radio, shadowing: { sdDb: 10, decorrelationSeconds: 0 } };
+    const dropped = driftUsers(c, fading, 0, Rng.create(4));
     expect(dropped).toBeGreaterThan(n * 0.35);
     expect(dropped).toBeLessThan(n * 0.65);
     expect(c.users).toHaveLength(n - dropped);
     for (const u of list(c)) expect(signal(c, u)).toBeGreaterThanOrEqual(-112);
-    // each survivor appears once (no user drifted twice or lost by the swap-removal)
     expect(new Set(list(c).map((u) => u.departStep)).size).toBe(c.users.length);
-    expect(list(c).some((u) => u.snrOffset !== 110)).toBe(true);
   });
 });
 
-describe('handoff', () => {
-  // cell 0 (urban-like, 30..37 dBm) hands off to cell 1 (43..46 dBm) and cell 2 (20..25 dBm)
-  const three = (poorGains: number[], nbGains: number[][] = []) => {
-    const users = poorGains.map((g, i) =>
-      user(g, {
-        departStep: 50 + i,
-        snrOffset: 100 + i,
-        neighbourGain: nbGains[i] ?? [-150, -150],
-      }),
-    );
-    return [
-      cell({ neighbours: [1, 2] }, 30, [user(-60, { neighbourGain: [-100, -100] }), ...users]),
-      cell({ index: 1, powerMin: 43, powerMax: 46, powerLevels: 4, neighbours: [0] }, 43),
-      cell({ index: 2, powerMin: 20, powerMax: 25, powerLevels: 6, neighbours: [0, 1] }, 20),
-    ];
-  };
-
-  it("is 'none' without a poor user or without neighbours", () => {
-    const cells = three([]);
-    expect(handoff(cells, 0, radio, Rng.create(1))).toBe('none');
-    const lonely = [cell({}, 30, [user(-140, { neighbourGain: [] })])];
-    expect(poorAt30(lonely[0]!.users.at(0))).toBe(true);
-    expect(handoff(lonely, 0, radio, Rng.create(1))).toBe('none');
+describe('handoff (A3)', () => {
+  it("is 'noCandidate' without a poor user whose neighbour is better by the offset", () => {
+    // a well-served user with a much better neighbour: not a candidate
+    const good = three(30, [user(-60, { neighbourGain: [-60, -60] })]);
+    expect(handoff(good, 0, radio, Rng.create(1))).toBe('noCandidate');
+    // a poor user (-105 dBm) whose best neighbour is exactly the offset better (-102): not enough
+    const edge = three(30, [user(-135, { neighbourGain: [-145, -150] })]);
+    expect(handoff(edge, 0, radio, Rng.create(1))).toBe('noCandidate');
+    const lonely = [cell({}, 30, [user(-140)])];
+    expect(handoff(lonely, 0, radio, Rng.create(1))).toBe('noCandidate');
     expect(lonely[0]!.users).toHaveLength(1);
   });
 
-  it("is 'neighbourFull' when the best neighbour is full (even if another has room)", () => {
-    const cells = three([-140], [[-140, -150]]);
-    for (let i = 0; i < 30; i++) cells[1]!.users.add(user(-60));
-    expect(handoff(cells, 0, radio, Rng.create(1))).toBe('neighbourFull');
-    expect(cells[0]!.users).toHaveLength(2);
-    expect(cells[1]!.users).toHaveLength(30);
-    expect(cells[2]!.users).toHaveLength(0);
-  });
-
-  it("is 'neighbourWorse' unless the best neighbour is better by the margin", () => {
-    // serving signal 30 - 135 = -105; neighbour 1 offers 43 - 145.5 = -102.5 (< -105 + 3)
-    const worse = three([-135], [[-145.5, -150]]);
-    expect(handoff(worse, 0, radio, Rng.create(1))).toBe('neighbourWorse');
-    expect(worse[0]!.users).toHaveLength(2);
-    expect(worse[1]!.users).toHaveLength(0);
-    // exactly the margin is enough: 43 - 145 = -102
-    const enough = three([-135], [[-145, -150]]);
-    expect(handoff(enough, 0, radio, Rng.create(1))).toBe('handedOff');
-    // a larger margin refuses the same move
-    const strict = three([-135], [[-145, -150]]);
-    expect(handoff(strict, 0, { ...radio, handoffMarginDb: 3.5 }, Rng.create(1))).toBe(
-      'neighbourWorse',
-    );
-  });
-
-  it("'handedOff' moves the worst poor user to the best neighbour with its channel", () => {
-    // poor users at -131 (signal -101) and -140 (signal -110); the latter is worst.
-    // For the worst: neighbour 1 offers 43 - 160 = -117, neighbour 2 offers 20 - 120 = -100.
-    const cells = three(
-      [-131, -140],
-      [
-        [-100, -100],
-        [-160, -120],
-      ],
-    );
+  it('hands over the poor user with the largest margin, to the neighbour giving it', () => {
+    const cells = three(30, [
+      user(-60, { neighbourGain: [-60, -60] }), // well served: never a candidate
+      user(-131, { neighbourGain: [-140, -150], departStep: 51 }), // -101; nb1 -97: margin 4
+      user(-140, { neighbourGain: [-150, -115], departStep: 52 }), // -110; nb2 -95: margin 15
+    ]);
     expect(handoff(cells, 0, radio, Rng.create(1))).toBe('handedOff');
     expect(
       list(cells[0]!)
         .map((u) => u.gain)
         .sort((a, b) => a - b),
     ).toEqual([-131, -60]);
-    expect(cells[1]!.users).toHaveLength(0);
-    expect(cells[2]!.users).toHaveLength(1);
     const moved = cells[2]!.users.at(0);
-    expect(moved.gain).toBe(-120); // its former gain towards cell 2
-    expect(signal(cells[2]!, moved)).toBe(-100);
-    // cell 2's neighbours are [0, 1]: back to the old cell = old serving gain
-    expect(moved.neighbourGain).toEqual([-140, -160]);
-    expect(moved.departStep).toBe(51);
-    expect(moved.snrOffset).toBe(101);
+    expect(moved).toEqual({
+      gain: -115,
+      baseGain: -115,
+      departStep: 52,
+      neighbourGain: [-140, -150],
+    });
+    expect(signal(cells[2]!, moved)).toBe(-95);
   });
 
-  it('draws a fresh channel towards a neighbour the user had none to', () => {
-    // cell 0's neighbours are [1]; cell 1's neighbours are [0, 2]
-    const cells = [
-      cell({ neighbours: [1] }, 30, [user(-140, { neighbourGain: [-140] })]),
-      cell({ index: 1, powerMin: 43, powerMax: 46, powerLevels: 4, neighbours: [0, 2] }, 43),
-      cell({ index: 2, powerMin: 20, powerMax: 25, powerLevels: 6, signalMin: -90 }, 20),
-    ];
-    expect(handoff(cells, 0, radio, Rng.create(1))).toBe('handedOff');
-    const moved = cells[1]!.users.at(0);
-    expect(moved.gain).toBe(-140);
-    expect(moved.neighbourGain[0]).toBe(-140);
-    // uniform(signalMin, signalMax) - powerMin of cell 2: [-110, -70)
-    expect(moved.neighbourGain[1]).toBeGreaterThanOrEqual(-110);
-    expect(moved.neighbourGain[1]).toBeLessThan(-70);
+  it("fails ('targetFull') when the chosen target is full, and the user stays", () => {
+    const cells = three(30, [user(-140, { neighbourGain: [-140, -170] })]);
+    for (let i = 0; i < 30; i++) cells[1]!.users.add(user(-60));
+    expect(handoff(cells, 0, radio, Rng.create(1))).toBe('targetFull');
+    expect(cells.map((c) => c.users.length)).toEqual([1, 30, 0]);
+  });
+
+  it("fails ('targetNoSignal') when the user would be below the floor at the target", () => {
+    // serving fell below the floor with a power decrease this step (-120); target -115
+    const cells = three(30, [user(-150, { neighbourGain: [-158, -170] })]);
+    expect(handoff(cells, 0, radio, Rng.create(1))).toBe('targetNoSignal');
+    expect(cells[0]!.users).toHaveLength(1);
   });
 });
 
@@ -393,7 +437,7 @@ describe('user table', () => {
         if (i < mirror.length) mirror[i] = last;
       } else {
         const u = user(-100 - step, {
-          snrOffset: step,
+          baseGain: step,
           departStep: 1000 + step,
           neighbourGain: [step, -step],
         });

@@ -121,7 +121,7 @@ export function evaluatorSnapshot(
         >,
         droppedRequests: c.droppedRequests,
         droppedHandoffs: c.droppedHandoffs,
-        refusedFull: c.refusedFull,
+        blocked: c.blocked,
         servedShare: round(c.servedSum / steps),
         loadShare: round(users / cell.capacity),
         powerShare: round(

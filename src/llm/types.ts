@@ -76,7 +76,7 @@ export interface AgentHistorySnapshot {
   readonly actions: Readonly<Record<Action, number>>;
   readonly droppedRequests: number;
   readonly droppedHandoffs: number;
-  readonly refusedFull: number;
+  readonly blocked: number;
   /** Mean share of the cell's users that were well served. */
   readonly servedShare: number;
   /** Mean load as a share of capacity. */

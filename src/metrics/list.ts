@@ -24,6 +24,12 @@ export interface Readout {
   readonly per?: Per;
 }
 
+/** summary.json's readout: also, with `rate`, the count per step under that name, right after it. */
+export interface SummaryReadout extends Readout {
+  readonly network?: true;
+  readonly rate?: string;
+}
+
 export interface MetricSpec {
   /** The counter's field in `CellCounters` (scope `cell`) or `EpisodeCounters` (scope `network`). */
   readonly key: string;
@@ -39,7 +45,7 @@ export interface MetricSpec {
    * `network`). `network`: also the total over cells as `test.<name>` (a per-step readout is then
    * per cell and step), with the per-agent values in results.csv.
    */
-  readonly summary?: Readout & { readonly network?: true };
+  readonly summary?: SummaryReadout;
   /**
    * episodes.csv: `<cell>.<name>` per cell (scope `cell`) or `<name>` (scope `network`).
    * `network`: also the total over cells as `<name>`; `guided`: only with guidance, in the block
@@ -69,8 +75,9 @@ export const METRICS = [
     countedIn: 'step',
     combine: 'sum',
     unit: 'steps',
-    description: 'Steps in which some cell left a request unserved (any dropped request).',
-    summary: { name: 'systemFailures' },
+    description:
+      'Steps in which the network failed a request it could have served: some cell blocked an arrival, dropped a call or failed a handoff (coverage holes and handoffs without a candidate do not count). Per step, the failure rate.',
+    summary: { name: 'systemFailures', rate: 'failureRate' },
     csv: { name: 'systemFailures' },
     table: { label: 'System failures' },
   },
@@ -81,8 +88,8 @@ export const METRICS = [
     combine: 'sum',
     unit: 'requests',
     description:
-      'Requests left unserved: refused arrivals, dropped handoff requests and users dropped below the floor.',
-    summary: { name: 'droppedRequests', network: true },
+      'Requests the network could have served and did not: blocked + droppedCalls + droppedHandoffs (not uncovered arrivals). Per step, the drop rate.',
+    summary: { name: 'droppedRequests', network: true, rate: 'droppedRequestsPerStep' },
     csv: { name: 'droppedRequests', network: true },
     terminal: { header: 'dropped' },
     table: { label: 'Dropped requests' },
@@ -93,10 +100,11 @@ export const METRICS = [
     countedIn: 'hand off',
     combine: 'sum',
     unit: 'requests',
-    description: 'Handoff requests dropped: the best neighbour was full or not enough better.',
+    description:
+      "Failed handoffs: the target refused the user (full, or the user would be below the floor there); the user stays.",
     summary: { name: 'droppedHandoffs', network: true },
     csv: { name: 'droppedHandoffs', network: true },
-    terminal: { header: 'handoffs dropped' },
+    terminal: { header: 'handoffs failed' },
     table: { label: 'Dropped handoff requests' },
   },
   {
@@ -112,37 +120,40 @@ export const METRICS = [
     table: { label: 'LLM usage rate' },
   },
   {
-    key: 'refusedFull',
+    key: 'blocked',
     scope: 'cell',
     countedIn: 'settle',
     combine: 'sum',
     unit: 'requests',
-    description: 'Arrivals refused because the cell was at capacity.',
-    summary: { name: 'refusedFull' },
-    csv: { name: 'refusedFull' },
-    terminal: { header: 'refused (full)' },
+    description:
+      "Arrivals blocked for capacity: some candidate cell covered the user, but every covering one was full (counted at the user's own cell).",
+    summary: { name: 'blocked', network: true },
+    csv: { name: 'blocked' },
+    terminal: { header: 'blocked' },
   },
   {
-    key: 'refusedSignal',
-    scope: 'cell',
-    countedIn: 'settle',
-    combine: 'sum',
-    unit: 'requests',
-    description: 'Arrivals refused because their signal would be below the floor.',
-    summary: { name: 'refusedSignal' },
-    csv: { name: 'refusedSignal' },
-    terminal: { header: 'refused (signal)' },
-  },
-  {
-    key: 'signalDrops',
+    key: 'uncovered',
     scope: 'cell',
     countedIn: 'settle',
     combine: 'sum',
     unit: 'users',
-    description: 'Users dropped when their channel drifted below the floor.',
-    summary: { name: 'signalDrops' },
-    csv: { name: 'signalDrops' },
-    terminal: { header: 'signal drops' },
+    description:
+      'Arrivals no candidate cell covered (every link below the floor): a coverage hole, not a dropped request.',
+    summary: { name: 'uncovered', network: true },
+    csv: { name: 'uncovered' },
+    terminal: { header: 'uncovered' },
+  },
+  {
+    key: 'droppedCalls',
+    scope: 'cell',
+    countedIn: 'settle',
+    combine: 'sum',
+    unit: 'users',
+    description:
+      'Dropped calls: admitted users lost because their signal fell below the floor (fading, or a power decrease).',
+    summary: { name: 'droppedCalls', network: true },
+    csv: { name: 'droppedCalls' },
+    terminal: { header: 'dropped calls' },
   },
   {
     key: 'arrivals',
@@ -150,8 +161,27 @@ export const METRICS = [
     countedIn: 'settle',
     combine: 'sum',
     unit: 'users',
-    description: 'Users arriving at the cell (admitted or refused).',
+    description: "Users arriving in the cell's area: admitted + blocked + uncovered.",
     summary: { name: 'arrivals' },
+  },
+  {
+    key: 'admitted',
+    scope: 'cell',
+    countedIn: 'settle',
+    combine: 'sum',
+    unit: 'users',
+    description: "Arrivals admitted, by their own cell or a neighbour (cell selection).",
+    summary: { name: 'admitted' },
+  },
+  {
+    key: 'admittedNeighbour',
+    scope: 'cell',
+    countedIn: 'settle',
+    combine: 'sum',
+    unit: 'users',
+    description:
+      'Arrivals admitted by a neighbour: the strongest covering cell with room was not their own.',
+    summary: { name: 'admittedNeighbour' },
   },
   {
     key: 'handoffRequests',
@@ -160,7 +190,7 @@ export const METRICS = [
     combine: 'sum',
     unit: 'requests',
     description:
-      'Handoff requests made (a `handoff` action with a poorly served user and a neighbour).',
+      'Handoff requests sent to a target (a `handoff` action that found a candidate): handoffsDone + droppedHandoffs.',
     summary: { name: 'handoffRequests' },
     csv: { name: 'handoffRequests' },
   },
@@ -175,15 +205,58 @@ export const METRICS = [
     csv: { name: 'handoffsDone' },
   },
   {
+    key: 'handoffNoCandidate',
+    scope: 'cell',
+    countedIn: 'hand off',
+    combine: 'sum',
+    unit: 'actions',
+    description:
+      'Handoff actions with nothing to hand off: no poorly served user had a neighbour better by the A3 offset (no request, no drop).',
+    summary: { name: 'handoffNoCandidate' },
+    csv: { name: 'handoffNoCandidate' },
+  },
+  {
     key: 'rewardSum',
     scope: 'cell',
     countedIn: 'settle',
     combine: 'sum',
     unit: 'reward',
     description:
-      "Immediate reward with the scenario's weights (not feedback-tuned ones), summed; per step, the mean reward.",
+      "Immediate reward with the scenario's weights (not feedback-tuned ones), summed; per step, the mean reward (= coverage − drop − energy terms).",
     summary: { name: 'meanReward', per: 'step' },
     csv: { name: 'meanReward', per: 'step' },
+  },
+  {
+    key: 'rewardCoverageSum',
+    scope: 'cell',
+    countedIn: 'settle',
+    combine: 'sum',
+    unit: 'reward',
+    description:
+      "The reward's connectivity-quality term (weight × share of users well served), summed; per step, its mean.",
+    summary: { name: 'meanCoverageTerm', per: 'step' },
+    csv: { name: 'meanCoverageTerm', per: 'step' },
+  },
+  {
+    key: 'rewardDropSum',
+    scope: 'cell',
+    countedIn: 'settle',
+    combine: 'sum',
+    unit: 'reward',
+    description: "The reward's drop penalty (weight × dropped requests), summed; per step, its mean.",
+    summary: { name: 'meanDropTerm', per: 'step' },
+    csv: { name: 'meanDropTerm', per: 'step' },
+  },
+  {
+    key: 'rewardEnergySum',
+    scope: 'cell',
+    countedIn: 'settle',
+    combine: 'sum',
+    unit: 'reward',
+    description:
+      "The reward's energy-efficiency penalty (weight × power share of the range), summed; per step, its mean.",
+    summary: { name: 'meanEnergyTerm', per: 'step' },
+    csv: { name: 'meanEnergyTerm', per: 'step' },
   },
   {
     key: 'powerSum',
@@ -306,7 +379,9 @@ export type CellCount = CellEntry['key'];
 /** A counter of the whole network (once per step). */
 export type NetworkCount = NetworkEntry['key'];
 
-type SummaryName<E> = E extends { summary: { name: infer N extends string } } ? N : never;
+type SummaryName<E> =
+  | (E extends { summary: { name: infer N extends string } } ? N : never)
+  | (E extends { summary: { rate: infer R extends string } } ? R : never);
 /** A per-agent field of summary.json's `test.agents.<cell>`. */
 export type AgentField = SummaryName<CellEntry>;
 /** A network field of summary.json's `test`. */
@@ -325,12 +400,17 @@ export const NETWORK_METRICS = METRIC_SPECS.filter(
   (m) => m.scope === 'network',
 ) as readonly (MetricSpec & { readonly key: NetworkCount })[];
 
+/** A summary readout's field names: its own, then its per-step rate's (if any). */
+const summaryNames = (r: SummaryReadout): string[] => (r.rate ? [r.name, r.rate] : [r.name]);
+
 /** summary.json's network fields (`test.<name>`), in list order: also results.csv's. */
 export const TEST_FIELDS = METRIC_SPECS.flatMap((m) =>
-  m.summary && (m.scope === 'network' || m.summary.network) ? [m.summary.name as TestField] : [],
+  m.summary && (m.scope === 'network' || m.summary.network)
+    ? (summaryNames(m.summary) as TestField[])
+    : [],
 );
 
 /** summary.json's per-agent fields (`test.agents.<cell>.<name>`), in list order. */
 export const AGENT_FIELDS = CELL_METRICS.flatMap((m) =>
-  m.summary ? [m.summary.name as AgentField] : [],
+  m.summary ? (summaryNames(m.summary) as AgentField[]) : [],
 );

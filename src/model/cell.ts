@@ -203,10 +203,27 @@ export function paperSnrDb(signal: number, cell: CellConfig): number {
   return Math.min(signal - (cell.signalMin - cell.snrMin), cell.snrMax);
 }
 
-/** The paper's model: poorly served when signal or SNR is below its threshold. */
-export function isPoor(power: number, gain: number, radio: Radio, cell: CellConfig): boolean {
+/**
+ * The SNR (or SINR) a user needs to be well served in a cell of `users` users: at least
+ * `radio.poorSnrDb`, and enough for `radio.service.minRateMbps` from an equal share of the
+ * bandwidth (Shannon: rate = B/n · log2(1 + SNR)). So a busier cell serves its weaker users worse.
+ */
+export function requiredSnrDb(radio: Radio, users: number): number {
+  const { minRateMbps, bandwidthMHz } = radio.service;
+  const bitsPerHz = (Math.max(1, users) * minRateMbps) / bandwidthMHz;
+  return Math.max(radio.poorSnrDb, 10 * Math.log10(2 ** bitsPerHz - 1));
+}
+
+/** The paper's model: poorly served when signal or SNR is below what it needs. */
+export function isPoor(
+  power: number,
+  gain: number,
+  radio: Radio,
+  cell: CellConfig,
+  users: number,
+): boolean {
   const signal = power + gain;
-  return signal < radio.poorSignalDbm || paperSnrDb(signal, cell) < radio.poorSnrDb;
+  return signal < radio.poorSignalDbm || paperSnrDb(signal, cell) < requiredSnrDb(radio, users);
 }
 
 /** Whether user `i` of `cell` is poorly served, under the scenario's radio model. */
@@ -218,12 +235,15 @@ export function isPoorIn(
 ): boolean {
   const t = cell.users;
   const r = i * t.stride;
-  if (radio.model !== 'sinr') return isPoor(cell.power, t.rows[r + GAIN]!, radio, cell.config);
+  const need = requiredSnrDb(radio, t.length);
+  if (radio.model !== 'sinr') {
+    return isPoor(cell.power, t.rows[r + GAIN]!, radio, cell.config, t.length);
+  }
   const signal = cell.power + t.rows[r + GAIN]!;
   if (signal < radio.poorSignalDbm) return true;
   // The same comparison as countPoor's, in linear terms: SINR < threshold.
   const noiseAndInterference = dbToLinear(radio.sinr.noiseDbm) + interferenceMw(cells, cell, i);
-  return dbToLinear(signal) < dbToLinear(radio.poorSnrDb) * noiseAndInterference;
+  return dbToLinear(signal) < dbToLinear(need) * noiseAndInterference;
 }
 
 /** Poorly served users of a cell; the 'sinr' model needs every cell (the neighbours' power). */
@@ -232,11 +252,12 @@ export function countPoor(cell: CellState, radio: Radio, cells: readonly CellSta
   const { rows, stride, length } = t;
   const power = cell.power;
   let poor = 0;
+  const need = requiredSnrDb(radio, length);
   if (radio.model !== 'sinr') {
-    // signal < poorSignal, or min(signal − noise, cap) < poorSnr: one signal threshold.
+    // signal < poorSignal, or min(signal − noise, cap) < need: one signal threshold.
     const c = cell.config;
     const noise = c.signalMin - c.snrMin;
-    const snrBound = c.snrMax < radio.poorSnrDb ? Number.POSITIVE_INFINITY : radio.poorSnrDb + noise;
+    const snrBound = c.snrMax < need ? Number.POSITIVE_INFINITY : need + noise;
     const threshold = Math.max(radio.poorSignalDbm, snrBound);
     for (let r = 0, end = length * stride; r < end; r += stride) {
       if (power + rows[r + GAIN]! < threshold) poor++;
@@ -247,7 +268,7 @@ export function countPoor(cell: CellState, radio: Radio, cells: readonly CellSta
   const nbs = cell.config.neighbours;
   const nbMw = nbs.map((j) => dbToLinear(cells[j]!.power));
   const noiseMw = dbToLinear(radio.sinr.noiseDbm);
-  const threshold = dbToLinear(radio.poorSnrDb);
+  const threshold = dbToLinear(need);
   for (let r = 0, end = length * stride; r < end; r += stride) {
     const signal = power + rows[r + GAIN]!;
     if (signal < radio.poorSignalDbm) {

@@ -4,11 +4,14 @@
  * One step (for all cells, in cell order):
  *   1. each agent observes its cell and picks an action (epsilon-greedy on its Q-table);
  *   2. power changes apply, then handoff requests are resolved against the neighbours;
- *   3. calls end, arriving users are admitted or refused, channels drift (floor drops);
+ *   3. calls end, arriving users select a cell (their own or a neighbour) and are admitted,
+ *      blocked or uncovered; channels fade (users below the floor are dropped calls);
  *   4. each agent gets its immediate reward and updates its Q-table; counters accumulate.
  * Per cell these are three phases: decide (1 and 2's power change), hand off (2), settle (3 and
- * 4; each reads only its own cell and its neighbours' power, final by then). A step in which any
- * request went unserved (refused arrival, dropped handoff, floor drop) is a system failure.
+ * 4; each reads its own cell and its neighbours, whose power is final by then, and may add a user
+ * to a neighbour). A step in which the network failed a request it could have served (a blocked
+ * arrival, a dropped call or a failed handoff) is a system failure; coverage holes and handoffs
+ * without a candidate are counted apart and are not.
  *
  * `runSteps` orders the phases for locality (see there); the results are exactly those of running
  * each phase over all cells, in cell order, before the next, step after step.
@@ -40,7 +43,10 @@ import type { Rng } from '../rng.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { ArrivalQueues, ArrivalWindow, drawUserInto } from './arrivals.js';
 import {
-  admitFrom,
+  ADMITTED_NEIGHBOUR,
+  admitInitial,
+  BLOCKED,
+  UNCOVERED,
   admitRecord,
   type CellState,
   changePower,
@@ -228,7 +234,7 @@ export function beginEpisode(world: World, phase: Phase, episode: number): void 
     const initial = new ArrivalWindow(c.neighbours.length, cfg.radio.model === 'sinr', load);
     for (let u = 0; u < load; u++) {
       drawUserInto(initial, rng, c, cfg.cells, start, holding, cfg.radio);
-      admitFrom(cell, initial, u, world.cells, cfg.radio); // users below the floor never start
+      admitInitial(cell, initial, u, world.cells, cfg.radio); // uncovered users never start
     }
   });
   for (const cell of world.cells) cell.poorUsers = countPoor(cell, cfg.radio, world.cells);
@@ -318,14 +324,16 @@ const BLOCK_CELLS = 128;
  * from further away. Instead the phases run as a wavefront, and the steps as a skewed block:
  *
  * - within a step, at position `k` cell `k` decides, cell `k − lag` hands off and cell
- *   `k − 2·lag` settles, `lag` being the largest index distance between neighbours: a cell hands
- *   off once it and its neighbours have decided and before its neighbours settle, and settles
- *   once every neighbour has handed off;
- * - step `b` of a block runs `3·lag + 1` positions behind step `b − 1`: a cell decides again only
- *   after every neighbour has settled the previous step (whose power and users it may read).
+ *   `k − 3·lag` settles, `lag` being the largest index distance between neighbours: a cell hands
+ *   off once it and its neighbours have decided and before its neighbours settle; it settles (and
+ *   may admit a user into a neighbour) once every cell that may read that neighbour's load in a
+ *   handoff — up to `2·lag` away — has handed off;
+ * - step `b` of a block runs `4·lag + 1` positions behind step `b − 1`: a cell decides again only
+ *   after every cell within `lag` has settled the previous step (whose power and users it may
+ *   read, and which may have added users to it).
  *
  * Each cell's phases use its own random streams, so their order across cells changes no number.
- * A block is at most `BLOCK_CELLS / (3·lag + 1)` steps, so about `BLOCK_CELLS` cells are in
+ * A block is at most `BLOCK_CELLS / (4·lag + 1)` steps, so about `BLOCK_CELLS` cells are in
  * flight. A block is one step in networks of up to `2·BLOCK_CELLS` cells, which stay in cache
  * anyway (blocking would only add bookkeeping), and with LLM guidance (the planner's trend rings
  * are written for all cells at the end of each step).
@@ -333,8 +341,8 @@ const BLOCK_CELLS = 128;
 export function runSteps(world: World, count: number): void {
   const n = world.cells.length;
   const lag = world.lag;
-  const shift = 3 * lag + 1;
-  const span = n + 2 * lag; // positions in one step
+  const shift = 4 * lag + 1;
+  const span = n + 3 * lag; // positions in one step
   const blockSteps =
     world.guidance || n <= 2 * BLOCK_CELLS ? 1 : Math.max(1, Math.floor(BLOCK_CELLS / shift));
   const counters = world.episodeCounters;
@@ -353,7 +361,7 @@ export function runSteps(world: World, count: number): void {
         if (k < n) decideCell(world, k, step);
         const h = k - lag;
         if (h >= 0 && h < n && world.scratch.action[h] === HANDOFF) handOffCell(world, h);
-        const i = k - 2 * lag;
+        const i = k - 3 * lag;
         if (i >= 0 && settleCell(world, i, step)) failed[b] = 1;
       }
     }
@@ -391,11 +399,17 @@ export function decideCell(world: World, i: number, step: number): void {
   else if (a === DECREASE) changePower(world.cells[i]!, -1);
 }
 
-/** A handoff request, against the neighbours' new power and current load. */
+/**
+ * A `handoff` action, against the neighbours' new power and current load: a request to the target
+ * (done or failed), or nothing to hand off (no candidate: no drop, no failure, no penalty).
+ */
 export function handOffCell(world: World, i: number): void {
   const c = world.episodeCounters.cells[i]!;
   const result = handoff(world.cells, i, world.config.radio, world.rng.channel[i]!);
-  if (result === 'none') return;
+  if (result === 'noCandidate') {
+    c.handoffNoCandidate++;
+    return;
+  }
   c.handoffRequests++;
   if (result === 'handedOff') c.handoffsDone++;
   else {
@@ -419,17 +433,23 @@ export function settleCell(world: World, i: number, step: number): boolean {
     let due = arrivals.due[s]!;
     if (due < step) lateArrival(world, s, step);
     while (due === step) {
-      const result = admitRecord(cell, arrivals.data, arrivals.next(s), cells, radio);
+      const rng = world.rng.channel[i]!;
+      const result = admitRecord(cells, i, arrivals.data, arrivals.next(s), radio, rng);
       arrivals.pop(s);
       due = arrivals.due[s]!;
       c.arrivals++;
-      if (result === 'full') c.refusedFull++;
-      else if (result === 'noSignal') c.refusedSignal++;
-      if (result !== 'admitted') scratch.drops[i]!++;
+      if (result === BLOCKED) {
+        c.blocked++;
+        scratch.drops[i]!++;
+      } else if (result === UNCOVERED) c.uncovered++;
+      else {
+        c.admitted++;
+        if (result === ADMITTED_NEIGHBOUR) c.admittedNeighbour++;
+      }
     }
   }
-  const lost = driftUsers(cell, radio, world.rng.channel[i]!);
-  c.signalDrops += lost;
+  const lost = driftUsers(cell, radio, config.shadowingRho, world.rng.channel[i]!);
+  c.droppedCalls += lost;
   scratch.drops[i]! += lost;
 
   cell.poorUsers = countPoor(cell, radio, cells);
@@ -437,10 +457,11 @@ export function settleCell(world: World, i: number, step: number): boolean {
   world.lastDrops[i] = drops;
   const users = cell.users.length;
   const served = users > 0 ? 1 - cell.poorUsers / users : 1;
-  const base =
-    params.reward.coverage * served -
-    params.reward.drop * drops -
-    params.reward.energy * powerShare(cell);
+  const w = params.reward;
+  const coverageTerm = w.coverage * served;
+  const dropTerm = w.drop * drops;
+  const energyTerm = w.energy * powerShare(cell);
+  const base = coverageTerm - dropTerm - energyTerm;
   // With feedback the agent learns from its own (tuned) weights; results report `base`, so
   // mean rewards stay comparable across configurations.
   const tuned = guidance ? guidance.tuning[i]!.reward : null;
@@ -459,6 +480,9 @@ export function settleCell(world: World, i: number, step: number): boolean {
   }
   c.droppedRequests += drops;
   c.rewardSum += base;
+  c.rewardCoverageSum += coverageTerm;
+  c.rewardDropSum += dropTerm;
+  c.rewardEnergySum += energyTerm;
   c.servedSum += served;
   c.powerSum += cell.power;
   c.usersSum += users;

@@ -14,7 +14,7 @@ import {
   type NetworkCount,
   type TestField,
 } from '../metrics/list.js';
-import { cellValue, networkValue, round6 } from '../metrics/readout.js';
+import { cellValue, networkValue, ratio, round6 } from '../metrics/readout.js';
 import type { ConfigName, ModelConfig } from '../scenario/resolve.js';
 import { type GuidanceSummary, guidanceSummary, type PhaseGuidance } from './guidanceSummary.js';
 import type { PlaybookMatch } from './playbook.js';
@@ -75,8 +75,11 @@ export { round6 };
 
 function agentSummary(c: CellCounters, steps: number): AgentSummary {
   const out: Record<string, unknown> = {};
-  for (const m of CELL_METRICS)
-    if (m.summary) out[m.summary.name] = cellValue(c, m, m.summary, steps);
+  for (const m of CELL_METRICS) {
+    if (!m.summary) continue;
+    out[m.summary.name] = cellValue(c, m, m.summary, steps);
+    if (m.summary.rate) out[m.summary.rate] = ratio(c[m.key], steps);
+  }
   out.actions = Object.fromEntries(ACTIONS.map((a, k) => [a, c.actions[k]!]));
   return out as AgentSummary;
 }
@@ -89,10 +92,14 @@ function testSummary(
   const out: Record<string, unknown> = {};
   for (const m of METRIC_SPECS) {
     if (!m.summary) continue;
-    if (m.scope === 'network') out[m.summary.name] = totals[m.key as NetworkCount];
+    let count: number;
+    if (m.scope === 'network') count = totals[m.key as NetworkCount];
     else if (m.summary.network) {
-      out[m.summary.name] = networkValue(totals, m as (typeof CELL_METRICS)[number], m.summary);
-    }
+      count = networkValue(totals, m as (typeof CELL_METRICS)[number], m.summary);
+    } else continue;
+    out[m.summary.name] = count;
+    // A rate reads the count per step of the network (a total over cells, per step).
+    if (m.summary.rate) out[m.summary.rate] = ratio(count, totals.steps);
   }
   out.agents = agents;
   return out as Summary['test'];

@@ -64,6 +64,27 @@ export const RadioSchema = z.strictObject({
     .describe(
       "A user below this SNR (SINR with 'sinr') is poorly served. 'paper': SNR = signal − (signalDbm.min − snrDb.min), at most snrDb.max.",
     ),
+  service: z
+    .strictObject({
+      minRateMbps: z
+        .number()
+        .nonnegative()
+        .max(1e5)
+        .default(2)
+        .describe(
+          'A user is well served only if an equal share of the bandwidth gives it this rate (Shannon: B/users · log2(1 + SNR)), Mbit/s; 0: no rate requirement.',
+        ),
+      bandwidthMHz: z
+        .number()
+        .positive()
+        .max(1e4)
+        .default(10)
+        .describe("Each cell's bandwidth, MHz (3GPP TR 36.814 macro: 10)."),
+    })
+    .default({ minRateMbps: 2, bandwidthMHz: 10 })
+    .describe(
+      'The rate a user needs to be well served, from its share of the cell: a busier cell serves its weaker users worse.',
+    ),
   coverage: z
     .strictObject({
       goodMaxPoorShare: z
