@@ -7,8 +7,8 @@ import { Rng } from '../src/rng.js';
 function window(nb: number, positioned: boolean, step: number, n: number, tag: number) {
   const w = new ArrivalWindow(nb, positioned, 1);
   for (let i = 0; i < n; i++) {
-    const at = w.add(step + Math.floor(i / 2), tag + i, tag - i, 1 + i);
-    for (let k = 0; k < nb; k++) w.neighbourSignalDbm[at * nb + k] = tag * 10 + k;
+    const at = w.add(step + Math.floor(i / 2), tag + i, 1 + i);
+    for (let k = 0; k < nb; k++) w.neighbourGainDb[at * nb + k] = tag * 10 + k;
     if (positioned) {
       w.x![at] = tag + 0.5;
       w.y![at] = -i;
@@ -23,12 +23,11 @@ function popOne(q: ArrivalQueues, s: number, nb: number) {
   expect(q.due[s]).toBe(q.data[r]);
   const one = {
     step: q.data[r]!,
-    signalDbm: q.data[r + 1]!,
-    snrDb: q.data[r + 2]!,
-    holdingSteps: q.data[r + 3]!,
-    neighbourSignalDbm: Array.from(q.data.subarray(r + 4, r + 4 + nb)),
-    x: q.data[r + 4 + nb]!,
-    y: q.data[r + 5 + nb]!,
+    gainDb: q.data[r + 1]!,
+    holdingSteps: q.data[r + 2]!,
+    neighbourGainDb: Array.from(q.data.subarray(r + 3, r + 3 + nb)),
+    x: q.data[r + 3 + nb]!,
+    y: q.data[r + 4 + nb]!,
   };
   q.pop(s);
   return one;

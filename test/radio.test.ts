@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
 import { drawUser } from '../src/model/arrivals.js';
-import { admit, type CellState, countPoor, isPoorIn, usersFor } from '../src/model/cell.js';
+import {
+  ADMITTED,
+  admit,
+  type CellState,
+  countPoor,
+  isPoorIn,
+  usersFor,
+} from '../src/model/cell.js';
 import { dbToLinear, pathLossDb, type Radio, sinrDb } from '../src/model/radio.js';
 import { Rng } from '../src/rng.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
@@ -62,11 +69,9 @@ describe("the 'sinr' radio model", () => {
       const db = Math.hypot(u.x! - 1, u.y!);
       expect(da).toBeLessThanOrEqual(0.5);
       expect(da).toBeGreaterThanOrEqual(0.035); // never closer than minDistanceKm
-      expect(u.signalDbm).toBeCloseTo(a!.powerMin - pathLossDb(config.radio.sinr, da), 9);
-      expect(u.neighbourSignalDbm[0]).toBeCloseTo(
-        b!.powerMin - pathLossDb(config.radio.sinr, db),
-        9,
-      );
+      expect(u.gainDb).toBeCloseTo(-pathLossDb(config.radio.sinr, da), 9);
+      expect(u.neighbourGainDb[0]).toBeCloseTo(-pathLossDb(config.radio.sinr, db), 9);
+      expect(b).toBeDefined();
     }
   });
 
@@ -76,14 +81,13 @@ describe("the 'sinr' radio model", () => {
     const signal = 40 - pathLossDb(config.radio.sinr, 0.5);
     const arrival = {
       step: 0,
-      signalDbm: 38 - pathLossDb(config.radio.sinr, 0.5), // at minimum power (38 dBm)
-      snrDb: 0,
+      gainDb: -pathLossDb(config.radio.sinr, 0.5),
       holdingSteps: 10,
-      neighbourSignalDbm: [38 - pathLossDb(config.radio.sinr, 0.5)],
+      neighbourGainDb: [-pathLossDb(config.radio.sinr, 0.5)],
       x: 0.5,
       y: 0,
     };
-    expect(admit(cells[0]!, arrival, cells, config.radio)).toBe('admitted');
+    expect(admit(cells, 0, arrival, config.radio, Rng.create(1))).toBe(ADMITTED); // own cell at a tie
     const user = 0; // the first (only) user
     const noiseMw = dbToLinear(-97);
     const expected = signal - 10 * Math.log10(noiseMw + dbToLinear(signal));
@@ -102,20 +106,15 @@ describe("the 'sinr' radio model", () => {
     const cells = state(config, [42, 42]);
     // Users of cell a at 0.1 … 0.45 km towards b.
     for (const d of [0.1, 0.2, 0.3, 0.35, 0.4, 0.45]) {
-      admit(
-        cells[0]!,
-        {
-          step: 0,
-          signalDbm: 38 - pathLossDb(radio.sinr, d),
-          snrDb: 0,
-          holdingSteps: 10,
-          neighbourSignalDbm: [38 - pathLossDb(radio.sinr, 1 - d)],
-          x: d,
-          y: 0,
-        },
-        cells,
-        radio,
-      );
+      const a = {
+        step: 0,
+        gainDb: -pathLossDb(radio.sinr, d),
+        holdingSteps: 10,
+        neighbourGainDb: [-pathLossDb(radio.sinr, 1 - d)],
+        x: d,
+        y: 0,
+      };
+      expect(admit(cells, 0, a, radio, Rng.create(1))).toBe(ADMITTED);
     }
     const poor = (pa: number, pb: number) => {
       cells[0]!.power = pa;

@@ -95,12 +95,12 @@ describe('blocked step schedule', () => {
   // Name, configuration, its lag.
   const cases: [string, ModelConfig, number][] = [
     [
-      'a line of 300 cells (lag 1: blocks of 32 steps), high traffic',
+      'a line of 300 cells (lag 1: blocks of 25 steps), high traffic',
       resolveModel(episodes(lineScenario(300), 120, 2), 'high'),
       1,
     ],
     [
-      '300 cells with neighbours up to 9 cells away (blocks of 4 steps)',
+      '300 cells with neighbours up to 9 cells away (blocks of 3 steps)',
       resolveModel(episodes(scattered(300, 9), 120, 2), 'high'),
       9,
     ],

@@ -325,7 +325,7 @@ const agent = (id: string, over: Partial<AgentHistorySnapshot> = {}): AgentHisto
   actions: { increase: 25, decrease: 25, maintain: 40, handoff: 10 },
   droppedRequests: 0,
   droppedHandoffs: 0,
-  refusedFull: 0,
+  blocked: 0,
   servedShare: 0.9,
   loadShare: 0.5,
   powerShare: 0.5,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTION_COUNT, epsilonAt, MAINTAIN, stateCount } from '../src/agents/qlearning.js';
+import { ACTION_COUNT, epsilonAt, HANDOFF, MAINTAIN, stateCount } from '../src/agents/qlearning.js';
 import type { EpisodeCounters, Phase } from '../src/metrics/counters.js';
 import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import { countPoor } from '../src/model/cell.js';
@@ -29,12 +29,16 @@ const model = (traffic = 'normal', over: Partial<ModelConfig> = {}): ModelConfig
   ...over,
 });
 
-/** A config in which no user ever falls below the floor and channels never drift. */
+/** A config in which no user ever falls below the floor and channels never fade. */
 const calm = (over: Partial<ModelConfig> = {}): ModelConfig => {
   const base = model();
   return {
     ...base,
-    radio: { ...base.radio, signalFloorDbm: -1000, drift: { signalSdDb: 0, snrSdDb: 0 } },
+    radio: {
+      ...base.radio,
+      signalFloorDbm: -1000,
+      shadowing: { sdDb: 0, decorrelationSeconds: 50 },
+    },
     ...over,
   };
 };
@@ -98,7 +102,7 @@ describe('world step', () => {
       expect(sim.world.cells[0]!.users.length).toBe(before[0]! - r!.handoffsDone + u!.handoffsDone);
       moved += r!.handoffsDone + u!.handoffsDone;
       for (const c of sim.world.episodeCounters.cells) {
-        expect([c.arrivals, c.refusedFull, c.refusedSignal, c.signalDrops]).toEqual([0, 0, 0, 0]);
+        expect([c.arrivals, c.blocked, c.uncovered, c.droppedCalls]).toEqual([0, 0, 0, 0]);
       }
     }
     expect(moved).toBeGreaterThan(0);
@@ -126,27 +130,34 @@ describe('world step', () => {
   it('counters add up in every episode and cell', () => {
     const config = model('high');
     const sim = setUp(config, 5);
-    const totals = { full: 0, signal: 0, drift: 0, handoff: 0, done: 0 };
+    const totals = { blocked: 0, uncovered: 0, calls: 0, handoff: 0, done: 0, none: 0, nb: 0 };
     for (let e = 0; e < 6; e++) {
       const ep = runEpisode(sim, 'training', e);
       expect(ep.steps).toBe(50);
       ep.cells.forEach((c, i) => {
         const cfg = config.cells[i]!;
-        expect(c.droppedRequests).toBe(
-          c.refusedFull + c.refusedSignal + c.signalDrops + c.droppedHandoffs,
-        );
+        expect(c.droppedRequests).toBe(c.blocked + c.droppedCalls + c.droppedHandoffs);
         expect(c.handoffRequests).toBe(c.handoffsDone + c.droppedHandoffs);
+        expect(c.arrivals).toBe(c.admitted + c.blocked + c.uncovered);
+        expect(c.admittedNeighbour).toBeLessThanOrEqual(c.admitted);
+        expect(c.handoffRequests + c.handoffNoCandidate).toBe(c.actions[HANDOFF]);
+        expect(c.rewardSum).toBeCloseTo(
+          c.rewardCoverageSum - c.rewardDropSum - c.rewardEnergySum,
+          9,
+        );
         expect(c.arrivals).toBe(sim.offered[i]);
         expect(c.actions.reduce((a, b) => a + b)).toBe(50);
         expect(c.powerSum).toBeGreaterThanOrEqual(cfg.powerMin * 50);
         expect(c.powerSum).toBeLessThanOrEqual(cfg.powerMax * 50);
         expect(c.usersSum).toBeLessThanOrEqual(cfg.capacity * 50);
         expect(c.llmDecisions).toBe(0);
-        totals.full += c.refusedFull;
-        totals.signal += c.refusedSignal;
-        totals.drift += c.signalDrops;
+        totals.blocked += c.blocked;
+        totals.uncovered += c.uncovered;
+        totals.calls += c.droppedCalls;
         totals.handoff += c.droppedHandoffs;
         totals.done += c.handoffsDone;
+        totals.none += c.handoffNoCandidate;
+        totals.nb += c.admittedNeighbour;
       });
     }
     // every kind of drop actually happened, so the sums above were exercised
@@ -286,8 +297,8 @@ describe('episodes', () => {
     stepWorld(sim.world);
     const start = sim.world.step - 1;
     const late = new ArrivalWindow(1, false);
-    late.add(start, -60, 20, 5);
-    late.neighbourSignalDbm[0] = -60;
+    late.add(start, -100, 5);
+    late.neighbourGainDb[0] = -100;
     enqueueArrivals(sim.world, 0, late);
     expect(() => stepWorld(sim.world)).toThrow(
       `internal error: an arrival of source '${config.sources[0]!.id}' for step ${start} reached the world at step ${start + 1}`,

@@ -101,7 +101,7 @@ export const METRICS = [
     combine: 'sum',
     unit: 'requests',
     description:
-      "Failed handoffs: the target refused the user (full, or the user would be below the floor there); the user stays.",
+      'Failed handoffs: the target refused the user (full, or the user would be below the floor there); the user stays.',
     summary: { name: 'droppedHandoffs', network: true },
     csv: { name: 'droppedHandoffs', network: true },
     terminal: { header: 'handoffs failed' },
@@ -170,7 +170,7 @@ export const METRICS = [
     countedIn: 'settle',
     combine: 'sum',
     unit: 'users',
-    description: "Arrivals admitted, by their own cell or a neighbour (cell selection).",
+    description: 'Arrivals admitted, by their own cell or a neighbour (cell selection).',
     summary: { name: 'admitted' },
   },
   {
@@ -243,7 +243,8 @@ export const METRICS = [
     countedIn: 'settle',
     combine: 'sum',
     unit: 'reward',
-    description: "The reward's drop penalty (weight × dropped requests), summed; per step, its mean.",
+    description:
+      "The reward's drop penalty (weight × dropped requests), summed; per step, its mean.",
     summary: { name: 'meanDropTerm', per: 'step' },
     csv: { name: 'meanDropTerm', per: 'step' },
   },

@@ -45,9 +45,8 @@ import { ArrivalQueues, ArrivalWindow, drawUserInto } from './arrivals.js';
 import {
   ADMITTED_NEIGHBOUR,
   admitInitial,
-  BLOCKED,
-  UNCOVERED,
   admitRecord,
+  BLOCKED,
   type CellState,
   changePower,
   countPoor,
@@ -58,6 +57,7 @@ import {
   isFull,
   powerLevel,
   powerShare,
+  UNCOVERED,
   usersFor,
 } from './cell.js';
 import {

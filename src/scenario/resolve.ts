@@ -2,9 +2,10 @@
  * Turns a validated scenario plus a traffic level into the flat, index-based configuration the
  * data plane runs on (cell presets applied, neighbour ids resolved, arrival rates scaled).
  */
-import { shadowingRho } from '../model/radio.js';
+
 import { UserError } from '../errors.js';
 import { scaledTrace, sourceMultipliers } from '../model/profiles.js';
+import { shadowingRho } from '../model/radio.js';
 import {
   type AlignmentSettings,
   cellTypesOf,
