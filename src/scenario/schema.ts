@@ -6,6 +6,7 @@
  * `docs/model.md` explains each default.
  */
 import { z } from 'zod';
+import { ALGORITHM_NAMES } from '../agents/registry.js';
 import { hexCells } from './topology.js';
 
 /**
@@ -413,7 +414,15 @@ export const EpsilonSchema = z
   .describe('Exploration rate over training episodes.');
 
 export const AgentSchema = z.strictObject({
-  alpha: z.number().gt(0).max(1).default(0.1).describe('Q-learning rate.'),
+  // Optional, not defaulted: a scenario that does not choose resolves exactly as before the choice
+  // existed (the resolved scenario, and the cassette run keys digesting it, stay the same).
+  algorithm: z
+    .enum(ALGORITHM_NAMES)
+    .optional()
+    .describe(
+      "How the agents learn (docs/model.md, 'Learning algorithms'). Omitted: 'q-learning', AURA's.",
+    ),
+  alpha: z.number().gt(0).max(1).default(0.1).describe('Learning rate (step size α).'),
   gamma: z.number().min(0).max(1).default(0.9).describe('Discount factor.'),
   epsilon: EpsilonSchema,
   test: z
@@ -875,7 +884,7 @@ export const ScenarioSchema = z
       'Radio thresholds: when users are served, poorly served or dropped.',
     ),
     agent: AgentSchema.default(AgentSchema.parse({})).describe(
-      'The Q-learning agents: learning rate, discount, exploration, observation, reward.',
+      'The learning agents: algorithm, learning rate, discount, exploration, observation, reward.',
     ),
     guidance: GuidanceSchema.default(GuidanceSchema.parse({})).describe(
       'The LLM planner, trust and alignment controller (configurations guided and aura).',
