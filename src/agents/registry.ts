@@ -4,11 +4,12 @@
  * their names from this list.
  */
 import type { Agent, Algorithm } from './agent.js';
+import { expectedSarsa } from './expectedSarsa.js';
 import { qLearning } from './qlearning.js';
 import type { StateShape } from './space.js';
 import type { AgentDoc } from './table.js';
 
-const ALGORITHMS = [qLearning] as const satisfies readonly Algorithm[];
+const ALGORITHMS = [qLearning, expectedSarsa] as const satisfies readonly Algorithm[];
 
 export type AlgorithmName = (typeof ALGORITHMS)[number]['name'];
 /** The default: AURA's Q-learning (a scenario without `agent.algorithm`). */

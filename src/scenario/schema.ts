@@ -422,7 +422,7 @@ export const AgentSchema = z.strictObject({
     .describe(
       "How the agents learn (docs/model.md, 'Learning algorithms'). Omitted: 'q-learning', AURA's.",
     ),
-  alpha: z.number().gt(0).max(1).default(0.1).describe('Learning rate (step size α).'),
+  alpha: z.number().gt(0).max(1).default(0.1).describe('Q-learning rate.'),
   gamma: z.number().min(0).max(1).default(0.9).describe('Discount factor.'),
   epsilon: EpsilonSchema,
   test: z
