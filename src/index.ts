@@ -1,5 +1,7 @@
 /** Library entry point of aura-sim. */
-export { ACTIONS, type Action, type QAgent } from './agents/qlearning.js';
+export type { Agent } from './agents/agent.js';
+export { ALGORITHM_NAMES, type AlgorithmName } from './agents/registry.js';
+export { ACTIONS, type Action } from './agents/space.js';
 export { runActors } from './engine/actorEngine.js';
 export { SimClock } from './engine/clock.js';
 export { runPlainLoop } from './engine/plainLoop.js';

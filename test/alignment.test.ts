@@ -6,7 +6,8 @@ import {
   recordPair,
   takeHistory,
 } from '../src/agents/alignment.js';
-import { ACTION_COUNT, createAgent, stateShape } from '../src/agents/qlearning.js';
+import { QLearningAgent } from '../src/agents/qlearning.js';
+import { ACTION_COUNT, stateShape } from '../src/agents/space.js';
 import {
   type AlignmentCore,
   applyEvaluation,
@@ -25,13 +26,14 @@ import {
 } from '../src/model/world.js';
 import { Rng } from '../src/rng.js';
 import { resolveModel } from '../src/scenario/resolve.js';
+import { qOf } from './helpers/agents.js';
 import { guidedPaper } from './helpers/guided.js';
 
 const shape = stateShape(4, { dropBuckets: [1, 2, 4] });
 
 describe('delayed rewards', () => {
   it('change exactly the pairs of the history, once each by default', () => {
-    const agent = createAgent(shape);
+    const agent = new QLearningAgent(shape);
     agent.q.fill(1);
     const h = createHistory(shape);
     recordPair(h, 3, 1);
@@ -46,7 +48,7 @@ describe('delayed rewards', () => {
   });
 
   it('can apply once per occurrence, and a negative reward lowers the values', () => {
-    const agent = createAgent(shape);
+    const agent = new QLearningAgent(shape);
     const h = createHistory(shape);
     for (let i = 0; i < 3; i++) recordPair(h, 5, 0);
     applyDelayedReward(agent, h, -1, 0.1, 'every');
@@ -61,7 +63,7 @@ describe('delayed rewards', () => {
     expect(distinctPairs(h)).toBe(0);
     expect(taken.steps).toBe(1);
     expect(taken.counts[2 * ACTION_COUNT + 3]).toBe(1);
-    const agent = createAgent(shape);
+    const agent = new QLearningAgent(shape);
     expect(applyDelayedReward(agent, h, 1, 0.1, 'distinct')).toBe(0);
     expect(agent.q.every((v) => v === 0)).toBe(true);
   });
@@ -109,7 +111,7 @@ describe('applying an evaluation', () => {
 
   it('rewards each scored agent on exactly its taken history and tunes it by its feedback', () => {
     const { world, job } = setUp();
-    const before = world.agents.map((a) => a.q.slice());
+    const before = world.agents.map((a) => qOf(a).slice());
     applyEvaluation(
       coreOf(world),
       settledCall(
@@ -118,12 +120,12 @@ describe('applying an evaluation', () => {
       ),
     );
     const changed = (i: number) =>
-      [...world.agents[i]!.q.keys()].filter((k) => world.agents[i]!.q[k] !== before[i]![k]);
+      [...qOf(world.agents[i]!).keys()].filter((k) => qOf(world.agents[i]!)[k] !== before[i]![k]);
     const visited = (i: number) =>
       [...job.histories[i]!.counts.keys()].filter((k) => job.histories[i]!.counts[k]! > 0);
     expect(changed(0)).toEqual(visited(0));
     for (const k of changed(0))
-      expect(world.agents[0]!.q[k]! - before[0]![k]!).toBeCloseTo(0.1 * 0.5);
+      expect(qOf(world.agents[0]!)[k]! - before[0]![k]!).toBeCloseTo(0.1 * 0.5);
     expect(changed(1)).toEqual([]); // out-of-range score: rejected, no reward, no tuning
     const g = world.guidance!;
     expect(g.tuning[0]!.epsilonScale).toBe(0.8);
@@ -147,9 +149,9 @@ describe('applying an evaluation', () => {
 
   it('a failed evaluation changes nothing', () => {
     const { world, job } = setUp();
-    const before = world.agents.map((a) => Array.from(a.q));
+    const before = world.agents.map((a) => Array.from(qOf(a)));
     applyEvaluation(coreOf(world), settledCall(job, null));
-    expect(world.agents.map((a) => Array.from(a.q))).toEqual(before);
+    expect(world.agents.map((a) => Array.from(qOf(a)))).toEqual(before);
     expect(world.guidance!.feedbackLog).toEqual([]);
   });
 });

@@ -3,13 +3,14 @@ import { runActors } from '../src/engine/actorEngine.js';
 import { runPlainLoop } from '../src/engine/plainLoop.js';
 import { totalAgentSteps } from '../src/engine/run.js';
 import { resolveModel } from '../src/scenario/resolve.js';
+import { qOf } from './helpers/agents.js';
 import { shortPaper } from './helpers/paper.js';
 
 const comparable = (outcome: Awaited<ReturnType<typeof runActors>>) => ({
   episodes: outcome.episodes,
   totals: outcome.world.testTotals,
-  q: outcome.world.agents.map((a) => Array.from(a.q)),
-  trained: outcome.trainedAgents.map((a) => Array.from(a.q)),
+  q: outcome.world.agents.map((a) => Array.from(qOf(a))),
+  trained: outcome.trainedAgents.map((a) => Array.from(qOf(a))),
 });
 
 describe('actor engine', () => {
@@ -73,13 +74,13 @@ describe('actor engine', () => {
       ...Array.from({ length: 5 }, (_, i) => `test:${i}`),
     ]);
     // The test phase keeps learning, so the final tables moved away from the trained copy.
-    expect(outcome.trainedAgents[0]!.q).not.toEqual(outcome.world.agents[0]!.q);
+    expect(qOf(outcome.trainedAgents[0]!)).not.toEqual(qOf(outcome.world.agents[0]!));
     const frozen = resolveModel(
       shortPaper({ agent: { ...shortPaper().agent, test: { epsilon: 0, learn: false } } }),
       'normal',
     );
     const still = await runActors(frozen, { seed: 2 });
-    expect(still.trainedAgents[1]!.q).toEqual(still.world.agents[1]!.q);
+    expect(qOf(still.trainedAgents[1]!)).toEqual(qOf(still.world.agents[1]!));
   });
 
   it('starts from a given policy and can skip training', async () => {
@@ -88,8 +89,8 @@ describe('actor engine', () => {
     const model = resolveModel(shortPaper({ episodes: { training: 0, test: 3 } }), 'normal');
     const outcome = await runActors(model, { seed: 4, agents: trained });
     expect(outcome.episodes.every((e) => e.phase === 'test')).toBe(true);
-    expect(outcome.trainedAgents.map((a) => Array.from(a.q))).toEqual(
-      trained.map((a) => Array.from(a.q)),
+    expect(outcome.trainedAgents.map((a) => Array.from(qOf(a)))).toEqual(
+      trained.map((a) => Array.from(qOf(a))),
     );
     expect(runPlainLoop(model, { seed: 4, agents: trained }).world.testTotals).toEqual(
       outcome.world.testTotals,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distinctPairs } from '../src/agents/alignment.js';
-import { MAINTAIN } from '../src/agents/qlearning.js';
+import { MAINTAIN } from '../src/agents/space.js';
 import { runActors } from '../src/engine/actorEngine.js';
 import { plannerSnapshot, requestSnapshots, signalsNear } from '../src/llm/context.js';
 import { takeEvaluationJob } from '../src/llm/evaluator.js';
@@ -19,6 +19,7 @@ import { Rng } from '../src/rng.js';
 import { executeRun } from '../src/run/execute.js';
 import { settlingEpisode } from '../src/run/guidanceSummary.js';
 import { resolveModel } from '../src/scenario/resolve.js';
+import { qOf } from './helpers/agents.js';
 import { guidedPaper } from './helpers/guided.js';
 
 const guidedWorld = (
@@ -333,7 +334,7 @@ describe('guided and aura runs', () => {
     expect(outcome.world.offsetMs).toBe(5000);
     expect(outcome.episodes.every((e) => e.counters.steps === 100)).toBe(true);
     // The derived policy already holds the last window's delayed rewards.
-    const trained = outcome.trainedAgents.map((a) => Array.from(a.q));
+    const trained = outcome.trainedAgents.map((a) => Array.from(qOf(a)));
     const noReply = await runActors(
       resolveModel(
         guidedPaper({
@@ -347,7 +348,7 @@ describe('guided and aura runs', () => {
       { seed: 1 },
     );
     expect(noReply.world.guidance!.ledger.training.delayedRewards).toBe(0);
-    expect(trained).not.toEqual(noReply.trainedAgents.map((a) => Array.from(a.q)));
+    expect(trained).not.toEqual(noReply.trainedAgents.map((a) => Array.from(qOf(a))));
   });
 
   it('frozen test agents (test.learn: false) are neither evaluated nor tuned', async () => {
@@ -358,8 +359,8 @@ describe('guided and aura runs', () => {
     expect(g.ledger.training.evaluations).toBe(10);
     expect(g.ledger.test.evaluations).toBe(0);
     expect(g.ledger.test.parameterChanges).toBe(0);
-    expect(outcome.trainedAgents.map((a) => Array.from(a.q))).toEqual(
-      outcome.world.agents.map((a) => Array.from(a.q)),
+    expect(outcome.trainedAgents.map((a) => Array.from(qOf(a)))).toEqual(
+      outcome.world.agents.map((a) => Array.from(qOf(a))),
     );
   });
 

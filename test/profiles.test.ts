@@ -7,6 +7,7 @@ import { Rng } from '../src/rng.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
+import { qOf } from './helpers/agents.js';
 import { shortPaper } from './helpers/paper.js';
 
 const crowd = {
@@ -123,7 +124,7 @@ describe('traffic profiles', () => {
     );
     const comparable = (o: Awaited<ReturnType<typeof runActors>>) => ({
       e: o.episodes,
-      q: o.world.agents.map((a) => Array.from(a.q)),
+      q: o.world.agents.map((a) => Array.from(qOf(a))),
     });
     const actors = await runActors(resolveModel(scenario, 'high'), { seed: 4 });
     expect(comparable(actors)).toEqual(

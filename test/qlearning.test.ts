@@ -1,33 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { QLearningAgent, qLearning } from '../src/agents/qlearning.js';
 import {
   ACTION_COUNT,
-  agentFromJson,
-  agentToJson,
   COVERAGE,
-  createAgent,
   decodeState,
   dropBucket,
   encodeState,
   epsilonAt,
-  greedyAction,
-  maxQ,
-  Q_TABLE_FORMAT,
-  type QAgent,
-  QTablesSchema,
-  selectAction,
   stateCount,
   stateIndex,
   stateShape,
-  updateQ,
-} from '../src/agents/qlearning.js';
+} from '../src/agents/space.js';
+import { greedyAction, Q_TABLE_FORMAT, QTablesSchema } from '../src/agents/table.js';
 import { UserError } from '../src/errors.js';
 import { Rng } from '../src/rng.js';
+import { qOf } from './helpers/agents.js';
 
 const edges = [1, 2, 4];
 const shape = stateShape(4, { dropBuckets: edges });
 
-const withRow = (row: number[], state = 5): QAgent => {
-  const agent = createAgent(shape);
+const withRow = (row: number[], state = 5): QLearningAgent => {
+  const agent = new QLearningAgent(shape);
   agent.q.set(row, state * ACTION_COUNT);
   return agent;
 };
@@ -42,7 +35,7 @@ describe('state encoding', () => {
   it('has one state per (power level, coverage, capacity flag, drop bucket)', () => {
     expect(shape).toEqual({ powerLevels: 4, dropBuckets: 4 });
     expect(stateCount(shape)).toBe(4 * 3 * 2 * 4);
-    expect(createAgent(shape).q).toHaveLength(stateCount(shape) * ACTION_COUNT);
+    expect(new QLearningAgent(shape).q).toHaveLength(stateCount(shape) * ACTION_COUNT);
   });
 
   it('decodes and re-encodes every state index to itself', () => {
@@ -86,13 +79,13 @@ describe('state encoding', () => {
   });
 });
 
-describe('Q update', () => {
+describe('Q-learning update', () => {
   it('matches Q += alpha * (r + gamma * max Q(next) - Q) by hand', () => {
-    const agent = createAgent(shape);
+    const agent = new QLearningAgent(shape);
     agent.q.set([1, 5, -2, 3], 9 * ACTION_COUNT); // next state
     agent.q.set([2, 0, 0, 0], 4 * ACTION_COUNT);
-    expect(maxQ(agent, 9)).toBe(5);
-    updateQ(agent, 4, 0, 0.7, 9, { alpha: 0.1, gamma: 0.9 });
+    expect(agent.best(9)).toBe(5);
+    agent.learn(4, 0, 0.7, 9, 0, { alpha: 0.1, gamma: 0.9 });
     expect(agent.q[4 * ACTION_COUNT]).toBeCloseTo(2 + 0.1 * (0.7 + 0.9 * 5 - 2), 12);
     expect(Array.from(agent.q.subarray(9 * 4, 10 * 4))).toEqual([1, 5, -2, 3]);
     const others = Array.from(agent.q).filter((_, i) => i !== 16 && (i < 36 || i >= 40));
@@ -100,11 +93,11 @@ describe('Q update', () => {
   });
 
   it('uses the maximum of the next row even when it is negative, and reads it before writing', () => {
-    const agent = createAgent(shape);
+    const agent = new QLearningAgent(shape);
     agent.q.set([-4, -1, -3, -2], 2 * ACTION_COUNT);
-    updateQ(agent, 2, 1, 1, 2, { alpha: 0.5, gamma: 0.5 });
+    agent.learn(2, 1, 1, 2, 0, { alpha: 0.5, gamma: 0.5 });
     expect(agent.q[2 * ACTION_COUNT + 1]).toBeCloseTo(-1 + 0.5 * (1 + 0.5 * -1 - -1), 12);
-    updateQ(agent, 3, 2, -1, 2, { alpha: 1, gamma: 0 });
+    agent.learn(3, 2, -1, 2, 0, { alpha: 1, gamma: 0 });
     expect(agent.q[3 * ACTION_COUNT + 2]).toBe(-1);
   });
 });
@@ -116,7 +109,7 @@ describe('action selection', () => {
       const row = [0.1, -2, 0.3, 0.2];
       row[a] = 9;
       const agent = withRow(row);
-      expect(histogram(() => greedyAction(agent, 5, rng), 200)[a]).toBe(200);
+      expect(histogram(() => greedyAction(agent.q, 5, rng), 200)[a]).toBe(200);
     }
   });
 
@@ -145,7 +138,7 @@ describe('action selection', () => {
     const agent = withRow(row);
     const rng = Rng.create(`ties/${row.join(',')}`);
     const n = 6000;
-    const counts = histogram(() => greedyAction(agent, 5, rng), n);
+    const counts = histogram(() => greedyAction(agent.q, 5, rng), n);
     counts.forEach((c, a) => {
       if (tied.includes(a)) expect(Math.abs(c / n - 1 / tied.length)).toBeLessThan(0.04);
       else expect(c).toBe(0);
@@ -156,16 +149,16 @@ describe('action selection', () => {
     const agent = withRow([0, 0, 10, 0]);
     const rng = Rng.create(2);
     const n = 8000;
-    const counts = histogram(() => selectAction(agent, 5, 1, rng), n);
+    const counts = histogram(() => agent.act(5, 1, rng), n);
     for (const c of counts) expect(Math.abs(c / n - 0.25)).toBeLessThan(0.03);
   });
 
   it('selectAction with epsilon 0 is greedy, and in between explores the given share', () => {
     const agent = withRow([0, 0, 10, 0]);
     const rng = Rng.create(3);
-    expect(histogram(() => selectAction(agent, 5, 0, rng), 500)).toEqual([0, 0, 500, 0]);
+    expect(histogram(() => agent.act(5, 0, rng), 500)).toEqual([0, 0, 500, 0]);
     const n = 8000;
-    const counts = histogram(() => selectAction(agent, 5, 0.2, rng), n);
+    const counts = histogram(() => agent.act(5, 0.2, rng), n);
     expect(Math.abs(counts[2]! / n - (0.8 + 0.2 / 4))).toBeLessThan(0.02);
     for (const a of [0, 1, 3]) expect(Math.abs(counts[a]! / n - 0.05)).toBeLessThan(0.015);
   });
@@ -210,8 +203,8 @@ describe('epsilon schedule', () => {
 });
 
 describe('persistence', () => {
-  const trained = (): QAgent => {
-    const agent = createAgent(shape);
+  const trained = (): QLearningAgent => {
+    const agent = new QLearningAgent(shape);
     const rng = Rng.create('q');
     for (let s = 0; s < stateCount(shape); s++) {
       if (rng.next() < 0.4) continue; // leave some rows empty
@@ -227,7 +220,7 @@ describe('persistence', () => {
     const doc = {
       format: Q_TABLE_FORMAT,
       scenario: 'paper',
-      agents: { rural: agentToJson(agent) },
+      agents: { rural: agent.toJson() },
     };
     const nonEmpty = Array.from({ length: stateCount(shape) }, (_, s) =>
       agent.q.subarray(s * ACTION_COUNT, (s + 1) * ACTION_COUNT).some((v) => v !== 0),
@@ -235,16 +228,16 @@ describe('persistence', () => {
     expect(doc.agents.rural.states).toHaveLength(nonEmpty);
     expect(nonEmpty).toBeGreaterThan(10);
     const parsed = QTablesSchema.parse(JSON.parse(JSON.stringify(doc)));
-    const back = agentFromJson(parsed.agents.rural!, shape, 'rural');
+    const back = qLearning.fromJson(parsed.agents.rural!, shape, 'rural');
     expect(back.shape).toEqual(shape);
-    expect(Array.from(back.q)).toEqual(Array.from(agent.q));
+    expect(Array.from(qOf(back))).toEqual(Array.from(agent.q));
   });
 
   it('lists only the non-empty states, readable by name', () => {
-    const agent = createAgent(shape);
+    const agent = new QLearningAgent(shape);
     const s = stateIndex(2, 1, true, 3, shape);
     agent.q[s * ACTION_COUNT + 3] = -0.5;
-    expect(agentToJson(agent)).toEqual({
+    expect(agent.toJson()).toEqual({
       powerLevels: 4,
       dropBuckets: 4,
       states: [
@@ -260,14 +253,14 @@ describe('persistence', () => {
   });
 
   it('agentFromJson refuses a table of another shape with a UserError naming the mismatch', () => {
-    const doc = agentToJson(trained());
+    const doc = trained().toJson();
     const other = stateShape(8, { dropBuckets: edges });
-    expect(() => agentFromJson(doc, other, 'agents.urban')).toThrow(UserError);
-    expect(() => agentFromJson(doc, other, 'agents.urban')).toThrow(
+    expect(() => qLearning.fromJson(doc, other, 'agents.urban')).toThrow(UserError);
+    expect(() => qLearning.fromJson(doc, other, 'agents.urban')).toThrow(
       'agents.urban: table has 4 power levels × 4 drop buckets, the scenario needs 8 × 4',
     );
     const fewerBuckets = stateShape(4, { dropBuckets: [1] });
-    expect(() => agentFromJson(doc, fewerBuckets, 'x')).toThrow(/4 × 2/);
+    expect(() => qLearning.fromJson(doc, fewerBuckets, 'x')).toThrow(/4 × 2/);
   });
 
   it('agentFromJson refuses a state outside the table', () => {
@@ -284,12 +277,14 @@ describe('persistence', () => {
         },
       ],
     };
-    expect(() => agentFromJson(doc, shape, 'a')).toThrow(UserError);
-    expect(() => agentFromJson(doc, shape, 'a')).toThrow('a.states[0]: state outside the table');
+    expect(() => qLearning.fromJson(doc, shape, 'a')).toThrow(UserError);
+    expect(() => qLearning.fromJson(doc, shape, 'a')).toThrow(
+      'a.states[0]: state outside the table',
+    );
   });
 
   it('QTablesSchema rejects a wrong format, an unknown coverage and extra keys', () => {
-    const good = { format: Q_TABLE_FORMAT, scenario: 'x', agents: { a: agentToJson(trained()) } };
+    const good = { format: Q_TABLE_FORMAT, scenario: 'x', agents: { a: trained().toJson() } };
     expect(QTablesSchema.safeParse(good).success).toBe(true);
     expect(QTablesSchema.safeParse({ ...good, format: 'aura-sim/q-tables@2' }).success).toBe(false);
     expect(QTablesSchema.safeParse({ ...good, extra: 1 }).success).toBe(false);

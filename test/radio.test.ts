@@ -19,6 +19,7 @@ import { Rng } from '../src/rng.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
+import { qOf } from './helpers/agents.js';
 
 const city = (over: Partial<Scenario> = {}): Scenario => ({
   ...loadScenarioFile('scenarios/city-sinr.yaml'),
@@ -162,8 +163,8 @@ describe("the 'sinr' radio model", () => {
     const a = await runActors(model, { seed: 2 });
     const p = runPlainLoop(model, { seed: 2 });
     expect(a.episodes).toEqual(p.episodes);
-    expect(a.world.agents.map((x) => Array.from(x.q))).toEqual(
-      p.world.agents.map((x) => Array.from(x.q)),
+    expect(a.world.agents.map((x) => Array.from(qOf(x)))).toEqual(
+      p.world.agents.map((x) => Array.from(qOf(x))),
     );
     const again = await runActors(model, { seed: 2 });
     expect(again.episodes).toEqual(a.episodes);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineScenario } from '../bench/scenarios.js';
-import { HANDOFF } from '../src/agents/qlearning.js';
+import { HANDOFF } from '../src/agents/space.js';
 import {
   beginEpisode,
   createWorld,
@@ -16,6 +16,7 @@ import { Rng } from '../src/rng.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
+import { qOf } from './helpers/agents.js';
 import { queueEpisodeArrivals } from './helpers/arrivals.js';
 
 /**
@@ -48,7 +49,7 @@ function run(config: ModelConfig, stepper: (world: World) => void) {
   }
   return {
     episodes,
-    q: world.agents.map((a) => Array.from(a.q)),
+    q: world.agents.map((a) => Array.from(qOf(a))),
     users: world.cells.map((c) => c.users.toArray()),
     power: world.cells.map((c) => c.power),
     rng: [...world.rng.agent, ...world.rng.channel].map((r) => r.save()),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTION_COUNT, epsilonAt, HANDOFF, MAINTAIN, stateCount } from '../src/agents/qlearning.js';
+import { ACTION_COUNT, epsilonAt, HANDOFF, MAINTAIN, stateCount } from '../src/agents/space.js';
 import type { EpisodeCounters, Phase } from '../src/metrics/counters.js';
 import { ArrivalWindow, generateArrivals } from '../src/model/arrivals.js';
 import { countPoor } from '../src/model/cell.js';
@@ -17,6 +17,7 @@ import {
 import { Rng } from '../src/rng.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { type ModelConfig, resolveModel } from '../src/scenario/resolve.js';
+import { qOf } from './helpers/agents.js';
 import { queueEpisodeArrivals } from './helpers/arrivals.js';
 
 const paperScenario = parseScenario(readFileSync('scenarios/paper.yaml', 'utf8'));
@@ -81,7 +82,7 @@ const runAll = (config: ModelConfig, seed: number) => {
   const episodes: EpisodeCounters[] = [];
   for (let e = 0; e < config.trainingEpisodes; e++) episodes.push(runEpisode(sim, 'training', e));
   for (let e = 0; e < config.testEpisodes; e++) episodes.push(runEpisode(sim, 'test', e));
-  return { episodes, q: sim.world.agents.map((a) => Array.from(a.q)), sim };
+  return { episodes, q: sim.world.agents.map((a) => Array.from(qOf(a))), sim };
 };
 
 const userCount = (world: World) => world.cells.reduce((n, c) => n + c.users.length, 0);
@@ -113,7 +114,7 @@ describe('world step', () => {
     beginEpisode(sim.world, 'training', 0);
     sim.world.epsilon = 0;
     for (const a of sim.world.agents) {
-      for (let s = 0; s < stateCount(a.shape); s++) a.q[s * ACTION_COUNT + MAINTAIN] = 1;
+      for (let s = 0; s < stateCount(a.shape); s++) qOf(a)[s * ACTION_COUNT + MAINTAIN] = 1;
     }
     const cells = sim.world.cells.map((c) => ({ power: c.power, users: c.users.toArray() }));
     stepWorld(sim.world);
@@ -198,12 +199,12 @@ describe('world step', () => {
       const reward = learner.world.episodeCounters.cells[i]!.rewardSum;
       expect(reward).not.toBe(0);
       const at = states[i]! * ACTION_COUNT + learner.world.scratch.action[i]!;
-      const q = Array.from(learner.world.agents[i]!.q);
+      const q = Array.from(qOf(learner.world.agents[i]!));
       expect(q[at]).toBe(config.agent.alpha * reward);
       expect(q.filter((v) => v !== 0)).toHaveLength(1);
     });
     while (frozen.world.step < frozen.world.episodeEnd) stepWorld(frozen.world);
-    for (const a of frozen.world.agents) expect(a.q.every((v) => v === 0)).toBe(true);
+    for (const a of frozen.world.agents) expect(qOf(a).every((v) => v === 0)).toBe(true);
   });
 
   it('learns in the test phase only if the scenario says so', () => {
@@ -213,7 +214,7 @@ describe('world step', () => {
     beginEpisode(sim.world, 'test', 1);
     expect(sim.world).toMatchObject({ learning: false, epsilon: 0.2, phase: 'test', step: 200 });
     for (let k = 0; k < 20; k++) stepWorld(sim.world);
-    for (const a of sim.world.agents) expect(a.q.every((v) => v === 0)).toBe(true);
+    for (const a of sim.world.agents) expect(qOf(a).every((v) => v === 0)).toBe(true);
     beginEpisode(sim.world, 'training', 2);
     expect(sim.world).toMatchObject({ learning: true, step: 100, episodeEnd: 150 });
     expect(sim.world.epsilon).toBe(epsilonAt(2, base.agent.epsilon));

@@ -10,7 +10,8 @@
  * would move by 500·alpha·r and swamp everything Q-learning learnt; so by default (`distinct`)
  * each distinct pair gets the reward once. `every` applies it once per occurrence.
  */
-import { ACTION_COUNT, type QAgent, type StateShape, stateCount } from './qlearning.js';
+import type { Agent } from './agent.js';
+import { ACTION_COUNT, type StateShape, stateCount } from './space.js';
 
 export interface History {
   /** Visits per (state, action): index `state·ACTION_COUNT + action`. */
@@ -45,18 +46,22 @@ export function distinctPairs(h: History): number {
 
 /** Applies the delayed reward to the pairs of `h`. Returns the number of Q-values changed. */
 export function applyDelayedReward(
-  agent: QAgent,
+  agent: Agent,
   h: History,
   reward: number,
   alpha: number,
   mode: ApplyMode,
 ): number {
   let changed = 0;
-  const q = agent.q;
   for (let i = 0; i < h.counts.length; i++) {
     const visits = h.counts[i]!;
     if (visits === 0) continue;
-    q[i] = q[i]! + alpha * reward * (mode === 'every' ? visits : 1);
+    const state = Math.floor(i / ACTION_COUNT);
+    agent.reinforce(
+      state,
+      i - state * ACTION_COUNT,
+      alpha * reward * (mode === 'every' ? visits : 1),
+    );
     changed++;
   }
   return changed;

@@ -2,7 +2,7 @@
  * Shared set-up and results of one simulation run, whichever driver runs it: the actor engine
  * (`runActors`) or the plain loop (`runPlainLoop`). Both must give identical results.
  */
-import type { QAgent } from '../agents/qlearning.js';
+import type { Agent } from '../agents/agent.js';
 import { wallDeadlineMs } from '../llm/call.js';
 import type { Cassette, Recorder } from '../llm/io/cassette.js';
 import { LlmGateway } from '../llm/io/gateway.js';
@@ -22,8 +22,8 @@ import type { ModelConfig } from '../scenario/resolve.js';
 
 export interface RunOptions {
   readonly seed: number;
-  /** Start from these Q-tables (a derived policy) instead of empty ones. */
-  readonly agents?: readonly QAgent[];
+  /** Start from these agents (a derived policy) instead of untrained ones. */
+  readonly agents?: readonly Agent[];
   /** Called after every episode (progress, series). */
   readonly onEpisode?: (record: EpisodeRecord) => void;
   /** An offline playbook entry matched: the planner stays on its first tier (no prompts). */
@@ -58,8 +58,8 @@ export interface RunOutcome {
   readonly trainingTotals: EpisodeCounters;
   /** Dropped requests of each episode (all cells), in order. */
   readonly episodeDrops: number[];
-  /** Copies of the Q-tables at the end of training: the derived policy the test starts from. */
-  readonly trainedAgents: QAgent[];
+  /** Copies of the agents at the end of training: the derived policy the test starts from. */
+  readonly trainedAgents: Agent[];
   /** XState messages delivered (0 for the plain loop). */
   readonly messages: number;
 }
@@ -134,8 +134,8 @@ export class EpisodeLog {
   }
 }
 
-export function copyAgent(agent: QAgent): QAgent {
-  return { shape: agent.shape, q: agent.q.slice() };
+export function copyAgent(agent: Agent): Agent {
+  return agent.copy();
 }
 
 /** Agent-steps a run performs (cells × steps over both phases). */

@@ -8,7 +8,7 @@
 
 import type { History } from '../agents/alignment.js';
 import { distinctPairs } from '../agents/alignment.js';
-import { ACTIONS, COVERAGE } from '../agents/qlearning.js';
+import { ACTIONS, COVERAGE } from '../agents/space.js';
 import type { EpisodeCounters } from '../metrics/counters.js';
 import { coverageOf } from '../model/cell.js';
 import { type GuidanceState, trendOf } from '../model/guidance.js';

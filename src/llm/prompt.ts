@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ACTIONS, COVERAGE } from '../agents/qlearning.js';
+import { ACTIONS, COVERAGE } from '../agents/space.js';
 import { BLOCKS, extractBlock, renderBlock } from './blocks.js';
 import type {
   AgentHistorySnapshot,

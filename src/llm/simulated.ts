@@ -31,7 +31,7 @@
  * so the stream position depends only on the prompt's size. An unreadable prompt gets a polite
  * prose answer with no block, which the translator rejects.
  */
-import { ACTIONS, type Action } from '../agents/qlearning.js';
+import { ACTIONS, type Action } from '../agents/space.js';
 import type { Rng } from '../rng.js';
 import { BLOCKS, renderBlock } from './blocks.js';
 import { readEvaluatorSnapshot, readPlannerSnapshot } from './prompt.js';

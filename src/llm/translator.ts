@@ -15,7 +15,7 @@
  * action name disagrees ("4 (increase)") → contradictory; otherwise the (possibly repeated) answer.
  */
 import { z } from 'zod';
-import { ACTIONS } from '../agents/qlearning.js';
+import { ACTIONS } from '../agents/space.js';
 import { BLOCKS, extractBlock } from './blocks.js';
 import { codeToActionIndex } from './types.js';
 

@@ -8,7 +8,7 @@
  * it is the contract between the prompt builder, the embedded simulated provider and the
  * translator.
  */
-import type { Action, Coverage } from '../agents/qlearning.js';
+import type { Action, Coverage } from '../agents/space.js';
 import { UserError } from '../errors.js';
 import type { Rng } from '../rng.js';
 

@@ -2,7 +2,7 @@
  * The counters the model accumulates over an episode, shaped by the metric list (`list.ts`): one
  * plain number field per entry, incremented directly by the step code, plus the per-action counts.
  */
-import { ACTION_COUNT } from '../agents/qlearning.js';
+import { ACTION_COUNT } from '../agents/space.js';
 import { CELL_METRICS, type CellCount, NETWORK_METRICS, type NetworkCount } from './list.js';
 
 export type { CellCount, NetworkCount } from './list.js';

@@ -2,7 +2,7 @@
  * docs/metrics.md, rendered from the metric list (`list.ts`): `npm run docs:metrics` writes it,
  * and a test fails when the file drifts from the list.
  */
-import { ACTIONS } from '../agents/qlearning.js';
+import { ACTIONS } from '../agents/space.js';
 import { METRIC_SPECS, type MetricSpec, type Readout } from './list.js';
 
 const code = (s: string) => `\`${s}\``;

@@ -9,8 +9,10 @@
  * observed state is older than `planner.maxAgeSeconds` (stale). Every decision made while a fresh
  * suggestion is at hand consults it through the trust gate (`agents/trust.ts`).
  */
+
+import type { Agent } from '../agents/agent.js';
 import { createHistory, type History, recordPair } from '../agents/alignment.js';
-import { ACTION_COUNT, type QAgent, stateShape } from '../agents/qlearning.js';
+import { stateShape } from '../agents/space.js';
 import { combineDecision, updateTrust } from '../agents/trust.js';
 import type { AgentTuning } from '../llm/feedback.js';
 import type { CellCounters, EpisodeCounters, Phase } from '../metrics/counters.js';
@@ -334,13 +336,13 @@ function applies(g: GuidanceState, i: number, state: number): boolean {
 }
 
 /**
- * The learn step of a guided agent, before its Q-update: judges the suggestion (trust) and
+ * The learn step of a guided agent, before its own update: judges the suggestion (trust) and
  * records the (state, action) pair for the alignment controller.
  */
 export function learnFromGuidance(
   g: GuidanceState,
   i: number,
-  agent: QAgent,
+  agent: Agent,
   state: number,
   action: number,
   realisedReturn: number,
@@ -348,7 +350,6 @@ export function learnFromGuidance(
   const suggested = g.lastSuggested[i]!;
   if (suggested >= 0) {
     const own = g.lastOwn[i]!;
-    const base = state * ACTION_COUNT;
     g.trust[i] = updateTrust(
       g.trust[i]!,
       {
@@ -356,8 +357,8 @@ export function learnFromGuidance(
         suggested,
         own,
         realisedReturn,
-        qOwn: agent.q[base + own]!,
-        qSuggested: agent.q[base + suggested]!,
+        qOwn: agent.value(state, own),
+        qSuggested: agent.value(state, suggested),
       },
       g.config.trust,
     );

@@ -2,11 +2,11 @@
  * The data plane: every cell, user and agent of one simulation, stepped in lockstep.
  *
  * One step (for all cells, in cell order):
- *   1. each agent observes its cell and picks an action (epsilon-greedy on its Q-table);
+ *   1. each agent observes its cell and picks an action (epsilon-greedy on its action values);
  *   2. power changes apply, then handoff requests are resolved against the neighbours;
  *   3. calls end, arriving users select a cell (their own or a neighbour) and are admitted,
  *      blocked or uncovered; channels fade (users below the floor are dropped calls);
- *   4. each agent gets its immediate reward and updates its Q-table; counters accumulate.
+ *   4. each agent gets its immediate reward and learns from it; counters accumulate.
  * Per cell these are three phases: decide (1 and 2's power change), hand off (2), settle (3 and
  * 4; each reads its own cell and its neighbours, whose power is final by then, and may add a user
  * to a neighbour). A step in which the network failed a request it could have served (a blocked
@@ -19,20 +19,17 @@
  * The world is plain mutable data driven by these functions; it does no I/O and reads no clock.
  * The actor engine and the plain-loop runner drive the very same functions.
  */
+import type { Agent } from '../agents/agent.js';
+import { createAgent } from '../agents/registry.js';
 import {
-  createAgent,
   DECREASE,
   dropBucket,
   epsilonAt,
   HANDOFF,
   INCREASE,
-  maxQ,
-  type QAgent,
-  selectAction,
   stateIndex,
   stateShape,
-  updateQ,
-} from '../agents/qlearning.js';
+} from '../agents/space.js';
 import {
   addCounters,
   type EpisodeCounters,
@@ -80,7 +77,7 @@ export interface World {
    */
   offsetMs: number;
   readonly cells: CellState[];
-  readonly agents: QAgent[];
+  readonly agents: Agent[];
   /** Global step about to run. */
   step: number;
   /** Steps run only while step < episodeEnd (exclusive). */
@@ -144,7 +141,9 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
       poorUsers: 0,
     }),
   );
-  const agents = config.cells.map((c) => createAgent(stateShape(c.powerLevels, config.agent)));
+  const agents = config.cells.map((c) =>
+    createAgent(config.agent.algorithm, stateShape(c.powerLevels, config.agent)),
+  );
   const sourcesOfCell: number[][] = config.cells.map(() => []);
   config.sources.forEach((s, i) => {
     sourcesOfCell[s.cellIndex]!.push(i);
@@ -194,8 +193,8 @@ export function createWorld(config: ModelConfig, rng: Rng): World {
   };
 }
 
-/** Replaces the agents' Q-tables (a derived policy loaded from disk). */
-export function setAgents(world: World, agents: readonly QAgent[]): void {
+/** Replaces the agents (a derived policy loaded from disk). */
+export function setAgents(world: World, agents: readonly Agent[]): void {
   agents.forEach((a, i) => {
     world.agents[i] = a;
   });
@@ -387,16 +386,20 @@ export function decideCell(world: World, i: number, step: number): void {
   let a: number;
   if (guidance) {
     const nowMs = step * world.config.stepMs + world.offsetMs;
-    const epsilon = Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
-    const own = selectAction(agent, s, epsilon, world.rng.agent[i]!);
+    const own = agent.act(s, explorationRate(world, guidance, i), world.rng.agent[i]!);
     a = guidedDecision(guidance, i, s, own, nowMs, world.episodeCounters.cells[i]!);
   } else {
-    a = selectAction(agent, s, world.epsilon, world.rng.agent[i]!);
+    a = agent.act(s, world.epsilon, world.rng.agent[i]!);
   }
   scratch.action[i] = a;
   scratch.drops[i] = 0;
   if (a === INCREASE) changePower(world.cells[i]!, 1);
   else if (a === DECREASE) changePower(world.cells[i]!, -1);
+}
+
+/** Agent `i`'s exploration rate: the world's, scaled by its feedback tuning under guidance. */
+function explorationRate(world: World, guidance: GuidanceState, i: number): number {
+  return Math.min(1, world.epsilon * guidance.tuning[i]!.epsilonScale);
 }
 
 /**
@@ -472,11 +475,13 @@ export function settleCell(world: World, i: number, step: number): boolean {
   if (world.learning) {
     const agent = world.agents[i]!;
     const next = observe(world, i);
+    // The rate it decided with (its target policy's, for an on-policy target).
+    const epsilon = guidance ? explorationRate(world, guidance, i) : world.epsilon;
     if (guidance) {
-      const realised = reward + params.gamma * maxQ(agent, next);
+      const realised = reward + params.gamma * agent.nextValue(next, epsilon);
       learnFromGuidance(guidance, i, agent, scratch.state[i]!, a, realised);
     }
-    updateQ(agent, scratch.state[i]!, a, reward, next, params);
+    agent.learn(scratch.state[i]!, a, reward, next, epsilon, params);
   }
   c.droppedRequests += drops;
   c.rewardSum += base;

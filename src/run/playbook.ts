@@ -10,7 +10,10 @@
  * Σ (arrival rate × mean holding time) over its sources ÷ capacity (Erlangs per place).
  */
 import { z } from 'zod';
-import { AgentDocSchema, agentFromJson, type QAgent, stateShape } from '../agents/qlearning.js';
+import type { Agent } from '../agents/agent.js';
+import { agentFromJson } from '../agents/registry.js';
+import { stateShape } from '../agents/space.js';
+import { AgentDocSchema } from '../agents/table.js';
 import { runActors } from '../engine/actorEngine.js';
 import { UserError } from '../errors.js';
 import { type ModelConfig, resolveModel } from '../scenario/resolve.js';
@@ -46,7 +49,7 @@ export function offeredLoad(config: ModelConfig): Record<string, number> {
 export function playbookEntry(
   name: string,
   config: ModelConfig,
-  agents: readonly QAgent[],
+  agents: readonly Agent[],
 ): PlaybookEntry {
   return {
     name,
@@ -96,7 +99,7 @@ export function matchPlaybook(
   playbook: Playbook,
   config: ModelConfig,
   tolerance: number,
-): { match: PlaybookMatch; agents: QAgent[] | null } {
+): { match: PlaybookMatch; agents: Agent[] | null } {
   if (playbook.scenario !== config.scenario) {
     throw new UserError(
       `${file}: the playbook was built for scenario '${playbook.scenario}', this run is '${config.scenario}'`,
@@ -125,6 +128,7 @@ export function matchPlaybook(
   const entry = best.entry;
   const agents = config.cells.map((cell) =>
     agentFromJson(
+      config.agent.algorithm,
       entry.agents[cell.id]!,
       stateShape(cell.powerLevels, config.agent),
       `${file}: entries.${entry.name}.agents.${cell.id}`,

@@ -2,7 +2,7 @@
  * The run summary (`summary.json`): deterministic, no wall-clock data. Same scenario,
  * configuration, traffic and seed ⇒ byte-identical output.
  */
-import { ACTIONS } from '../agents/qlearning.js';
+import { ACTIONS } from '../agents/space.js';
 import type { RunOutcome } from '../engine/run.js';
 import { costUsd, priceOf } from '../llm/pricing.js';
 import { templatesDigest } from '../llm/prompt.js';

@@ -1,5 +1,6 @@
-/** The Q-learning agents: learning rate, discount, exploration, observation and reward. */
+/** The learning agents: algorithm, learning rate, discount, exploration, observation and reward. */
 import { z } from 'zod';
+import { ALGORITHM_NAMES } from '../../agents/registry.js';
 import { LIMITS } from './limits.js';
 
 export const EpsilonSchema = z
@@ -21,6 +22,14 @@ export const EpsilonSchema = z
   .describe('Exploration rate over training episodes.');
 
 export const AgentSchema = z.strictObject({
+  // Optional, not defaulted: a scenario that does not choose resolves exactly as before the choice
+  // existed (the resolved scenario, and the cassette run keys digesting it, stay the same).
+  algorithm: z
+    .enum(ALGORITHM_NAMES)
+    .optional()
+    .describe(
+      "How the agents learn (docs/model.md, 'Learning algorithms'). Omitted: 'q-learning', AURA's.",
+    ),
   alpha: z.number().gt(0).max(1).default(0.1).describe('Q-learning rate.'),
   gamma: z.number().min(0).max(1).default(0.9).describe('Discount factor.'),
   epsilon: EpsilonSchema,

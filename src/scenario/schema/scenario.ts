@@ -43,7 +43,7 @@ export const ScenarioFieldsSchema = z.strictObject({
     'Radio thresholds: when users are served, poorly served or dropped.',
   ),
   agent: AgentSchema.default(AgentSchema.parse({})).describe(
-    'The Q-learning agents: learning rate, discount, exploration, observation, reward.',
+    'The learning agents: algorithm, learning rate, discount, exploration, observation, reward.',
   ),
   guidance: GuidanceSchema.default(GuidanceSchema.parse({})).describe(
     'The LLM planner, trust and alignment controller (configurations guided and aura).',
