@@ -61,7 +61,7 @@ describe('aura experiment', () => {
     const out = join(dir, 'one');
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + 18);
-    expect(csv[0]).toMatch(/^config,traffic,seed,steps,systemFailures,droppedRequests/);
+    expect(csv[0]).toMatch(/^config,traffic,seed,steps,systemFailures,failureRate,droppedRequests/);
     expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(18);
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
     const rural = stats.find(

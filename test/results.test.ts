@@ -103,7 +103,7 @@ describe('experiment analysis', () => {
   it('writes one flat row per run', () => {
     const rows = runs({ low: 1, normal: 1, high: 1 }).slice(0, 2).map(resultRow);
     expect(toCsv(rows).split('\n')[0]).toBe(
-      'config,traffic,seed,steps,systemFailures,droppedRequests,droppedHandoffs,llmUsageRate,llmCalls,inputTokens,outputTokens,rejected,llmCostUsd,rural.droppedRequests,rural.droppedHandoffs,rural.llmUsageRate,rural.trust,urban.droppedRequests,urban.droppedHandoffs,urban.llmUsageRate,urban.trust',
+      'config,traffic,seed,steps,systemFailures,failureRate,droppedRequests,droppedRequestsPerStep,droppedHandoffs,llmUsageRate,blocked,uncovered,droppedCalls,llmCalls,inputTokens,outputTokens,rejected,llmCostUsd,rural.droppedRequests,rural.droppedHandoffs,rural.llmUsageRate,rural.blocked,rural.uncovered,rural.droppedCalls,rural.trust,urban.droppedRequests,urban.droppedHandoffs,urban.llmUsageRate,urban.blocked,urban.uncovered,urban.droppedCalls,urban.trust',
     );
     expect(rows[1]).toMatchObject({ config: 'guided', 'rural.trust': null });
   });

@@ -57,8 +57,10 @@ describe('paper.yaml', () => {
       signalFloorDbm: -112,
       poorSignalDbm: -100,
       poorSnrDb: 5,
+      referencePowerDbm: 40,
+      service: { minRateMbps: 2, bandwidthMHz: 10 },
       coverage: { goodMaxPoorShare: 0.1, fairMaxPoorShare: 0.3 },
-      drift: { signalSdDb: 1, snrSdDb: 0.5 },
+      shadowing: { sdDb: 4, decorrelationSeconds: 50 },
       handoffMarginDb: 3,
     });
     expect(paper.agent).toEqual({
