@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Q_TABLE_FORMAT, QTablesSchema } from '../src/agents/policyFormat.js';
 import { QLearningAgent, qLearning } from '../src/agents/qlearning.js';
 import {
   ACTION_COUNT,
@@ -11,7 +12,7 @@ import {
   stateIndex,
   stateShape,
 } from '../src/agents/space.js';
-import { greedyAction, Q_TABLE_FORMAT, QTablesSchema } from '../src/agents/table.js';
+import { greedyAction } from '../src/agents/table.js';
 import { UserError } from '../src/errors.js';
 import { Rng } from '../src/rng.js';
 import { qOf } from './helpers/agents.js';

@@ -11,8 +11,8 @@
  * these call sites stay monomorphic and V8 inlines them as it did the free functions before.
  */
 import type { Rng } from '../rng.js';
+import type { AgentDoc } from './policyFormat.js';
 import type { StateShape } from './space.js';
-import type { AgentDoc } from './table.js';
 
 export interface LearnParams {
   readonly alpha: number;

@@ -5,9 +5,9 @@
  */
 import type { Agent, Algorithm } from './agent.js';
 import { expectedSarsa } from './expectedSarsa.js';
+import type { AgentDoc } from './policyFormat.js';
 import { qLearning } from './qlearning.js';
 import type { StateShape } from './space.js';
-import type { AgentDoc } from './table.js';
 
 const ALGORITHMS = [qLearning, expectedSarsa] as const satisfies readonly Algorithm[];
 

@@ -1,15 +1,15 @@
 /**
  * The action-value table the tabular learners keep, and what they share over it: greedy and
- * epsilon-greedy selection, the best value of a state, the alignment controller's nudge, and the
- * policy files' JSON format. `QTableAgent` is all of an `Agent` but its target and update, which
+ * epsilon-greedy selection, the best value of a state, the alignment controller's nudge, and reading
+ * and writing a table in the policy files' format (`policyFormat.ts`). `QTableAgent` is all of an `Agent` but its target and update, which
  * are each algorithm's own (one file each).
  *
  * A table is row-major: `q[state * ACTION_COUNT + action]`.
  */
-import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import type { Agent, LearnParams } from './agent.js';
+import type { AgentDoc } from './policyFormat.js';
 import {
   ACTION_COUNT,
   ACTIONS,
@@ -102,40 +102,9 @@ export abstract class QTableAgent implements Agent {
 
 // ---- Persistence -------------------------------------------------------------------------------
 
-export const Q_TABLE_FORMAT = 'aura-sim/q-tables@1';
-
-const StateRowSchema = z.strictObject({
-  powerLevel: z.int().nonnegative(),
-  coverage: z.enum(COVERAGE),
-  atCapacity: z.boolean(),
-  dropBucket: z.int().nonnegative(),
-  q: z.strictObject({
-    increase: z.number(),
-    decrease: z.number(),
-    maintain: z.number(),
-    handoff: z.number(),
-  }),
-});
-
-export const AgentDocSchema = z.strictObject({
-  powerLevels: z.int().positive(),
-  dropBuckets: z.int().positive(),
-  states: z.array(StateRowSchema),
-});
-export type AgentDoc = z.infer<typeof AgentDocSchema>;
-
-export const QTablesSchema = z.strictObject({
-  format: z.literal(Q_TABLE_FORMAT),
-  scenario: z.string(),
-  /** The algorithm that learnt the tables; absent for Q-learning (files from before it existed). */
-  algorithm: z.string().optional(),
-  agents: z.record(z.string(), AgentDocSchema),
-});
-export type QTablesDocument = z.infer<typeof QTablesSchema>;
-
 /** A readable document: only states with a non-zero entry are listed. */
 export function tableToJson(shape: StateShape, q: Float64Array): AgentDoc {
-  const states: z.infer<typeof StateRowSchema>[] = [];
+  const states: AgentDoc['states'] = [];
   const n = stateCount(shape);
   for (let s = 0; s < n; s++) {
     const row = q.subarray(s * ACTION_COUNT, (s + 1) * ACTION_COUNT);

@@ -11,9 +11,9 @@
  */
 import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
+import { AgentDocSchema } from '../agents/policyFormat.js';
 import { agentFromJson } from '../agents/registry.js';
 import { stateShape } from '../agents/space.js';
-import { AgentDocSchema } from '../agents/table.js';
 import { runActors } from '../engine/actorEngine.js';
 import { UserError } from '../errors.js';
 import { type ModelConfig, resolveModel } from '../scenario/resolve.js';

@@ -4,9 +4,9 @@
  * files keep the format they had before there was a choice.
  */
 import type { Agent } from '../agents/agent.js';
+import { Q_TABLE_FORMAT, type QTablesDocument, QTablesSchema } from '../agents/policyFormat.js';
 import { agentFromJson, DEFAULT_ALGORITHM } from '../agents/registry.js';
 import { stateShape } from '../agents/space.js';
-import { Q_TABLE_FORMAT, type QTablesDocument, QTablesSchema } from '../agents/table.js';
 import { UserError } from '../errors.js';
 import type { ModelConfig } from '../scenario/resolve.js';
 import { readJsonDocument } from './document.js';
