@@ -231,6 +231,17 @@ describe('malformed scenarios', () => {
     ]);
   });
 
+  it('names what replaced a retired field', () => {
+    expect(problemsOf(`${mini}radio:\n  drift: { signalSdDb: 1 }\n`)).toEqual([
+      {
+        path: 'radio.drift',
+        message:
+          "unknown key 'drift' (replaced by radio.shadowing, a bounded, mean-reverting fading; the SNR now follows the signal (docs/model.md))",
+        line: 19,
+      },
+    ]);
+  });
+
   // Regression: the line used to be taken from the key's *value* node, which for a block
   // mapping starts on the next line (20, the line of `foo: 1`, instead of 19, `extra:`).
   it('reports the line of an unknown key whose value is a block mapping', () => {

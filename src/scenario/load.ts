@@ -29,7 +29,7 @@ import {
 } from './compose.js';
 import { formatPath } from './paths.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
-import { allowedKeysAt, didYouMean } from './schemaPath.js';
+import { allowedKeysAt, didYouMean, retiredField } from './schemaPath.js';
 import { inlineTraceFiles } from './traces.js';
 
 export { formatPath };
@@ -283,7 +283,7 @@ function toProblem(
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(ScenarioSchema, path, data);
-    const keys = issue.keys.map((k) => `'${k}'${didYouMean(k, allowed)}`);
+    const keys = issue.keys.map((k) => `'${k}'${retiredField(path, k) || didYouMean(k, allowed)}`);
     message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`;
   } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     message = `missing required field (expected ${issue.expected})`;

@@ -203,6 +203,18 @@ export function closestKey(key: string, allowed: readonly string[]): string | un
 }
 
 /** ` (did you mean 'x'?)`, or '' when no allowed key is close. */
+/** Fields a newer model replaced: a scenario that still sets one is told what replaced it. */
+const RETIRED_FIELDS: Readonly<Record<string, string>> = {
+  'radio.drift':
+    'replaced by radio.shadowing, a bounded, mean-reverting fading; the SNR now follows the signal (docs/model.md)',
+};
+
+/** Why `key` at `path` is unknown, if it is a retired field ('' otherwise). */
+export function retiredField(path: readonly (string | number)[], key: string): string {
+  const hint = RETIRED_FIELDS[[...path, key].join('.')];
+  return hint ? ` (${hint})` : '';
+}
+
 export function didYouMean(key: string, allowed: readonly string[] | undefined): string {
   const match = allowed && closestKey(key, allowed);
   return match !== undefined && match !== key ? ` (did you mean '${match}'?)` : '';
