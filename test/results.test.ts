@@ -5,7 +5,15 @@ import type { Summary } from '../src/run/summary.js';
 
 /** A minimal summary: what the analysis and the claims read. */
 function summary(config: string, traffic: string, seed: number, drops: number, usage = 0): Summary {
-  const agent = (d: number) => ({ droppedRequests: d, droppedHandoffs: 0, llmUsageRate: usage });
+  // The drops split as blocked and dropped calls; a few uncovered arrivals besides.
+  const agent = (d: number) => ({
+    droppedRequests: d,
+    droppedHandoffs: 0,
+    llmUsageRate: usage,
+    blocked: Math.floor(d / 2),
+    droppedCalls: d - Math.floor(d / 2),
+    uncovered: 3,
+  });
   return {
     config,
     traffic,
@@ -16,6 +24,9 @@ function summary(config: string, traffic: string, seed: number, drops: number, u
       droppedRequests: 2 * drops,
       droppedHandoffs: 0,
       llmUsageRate: usage,
+      blocked: 2 * Math.floor(drops / 2),
+      uncovered: 6,
+      droppedCalls: 2 * (drops - Math.floor(drops / 2)),
       agents: { rural: agent(drops), urban: agent(drops) },
     },
     llm: { calls: 0, inputTokens: 0, outputTokens: 0, rejected: 0 },

@@ -130,6 +130,7 @@ export const METRICS = [
     summary: { name: 'blocked', network: true },
     csv: { name: 'blocked' },
     terminal: { header: 'blocked' },
+    table: { label: 'Blocked arrivals' },
   },
   {
     key: 'uncovered',
@@ -142,6 +143,7 @@ export const METRICS = [
     summary: { name: 'uncovered', network: true },
     csv: { name: 'uncovered' },
     terminal: { header: 'uncovered' },
+    table: { label: 'Uncovered arrivals (not dropped requests)' },
   },
   {
     key: 'droppedCalls',
@@ -154,6 +156,7 @@ export const METRICS = [
     summary: { name: 'droppedCalls', network: true },
     csv: { name: 'droppedCalls' },
     terminal: { header: 'dropped calls' },
+    table: { label: 'Dropped calls' },
   },
   {
     key: 'arrivals',
