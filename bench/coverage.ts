@@ -9,11 +9,8 @@
  *   node dist/bench/coverage.js scenarios/paper.yaml --pin-power rural=43,urban=30
  */
 import { parseArgs } from 'node:util';
-import { setUpRun } from '../src/engine/run.js';
-import type { Phase } from '../src/metrics/counters.js';
-import { generateArrivals } from '../src/model/arrivals.js';
+import { runPlainLoop } from '../src/engine/plainLoop.js';
 import { coverageOf, powerLevel } from '../src/model/cell.js';
-import { beginEpisode, endEpisode, enqueueArrivals, runSteps } from '../src/model/world.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resolveModel } from '../src/scenario/resolve.js';
 import type { Scenario } from '../src/scenario/schema.js';
@@ -75,47 +72,21 @@ const tallies: CellTally[] = config.cells.map(() => ({
   byPower: new Map(),
   byLoad: new Map(),
 }));
-const totalSteps = config.stepsPerEpisode * (config.trainingEpisodes + config.testEpisodes);
 for (let seed = 1; seed <= Number(values.seeds); seed++) {
-  const { world, arrivalRngs } = setUpRun(config, { seed });
-  let nextWindow = 0;
-  const phases: [Phase, number][] = [
-    ['training', config.trainingEpisodes],
-    ['test', config.testEpisodes],
-  ];
-  for (const [phase, count] of phases) {
-    for (let e = 0; e < count; e++) {
-      beginEpisode(world, phase, e);
-      while (world.step < world.episodeEnd) {
-        while (nextWindow <= world.step) {
-          const to = Math.min(nextWindow + config.windowSteps, totalSteps);
-          config.sources.forEach((source, s) => {
-            const w = generateArrivals(
-              arrivalRngs[s]!,
-              source,
-              config.cells,
-              nextWindow,
-              to,
-              config.stepsPerEpisode,
-              config.radio,
-            );
-            enqueueArrivals(world, s, w);
-          });
-          nextWindow += config.windowSteps;
-        }
-        runSteps(world, 1);
-        if (phase !== 'test') continue;
-        world.cells.forEach((cell, i) => {
-          const q = coverageOf(cell, config.radio);
-          const t = tallies[i]!;
-          t.all[q]!++;
-          add(t.byPower, cell.config.powerMin + powerLevel(cell) * cell.config.powerStep, q);
-          add(t.byLoad, Math.min(3, Math.floor((4 * cell.users.length) / cell.config.capacity)), q);
-        });
-      }
-      endEpisode(world);
-    }
-  }
+  runPlainLoop(config, {
+    seed,
+    keepEpisodes: false,
+    onStep: (world) => {
+      if (world.phase !== 'test') return;
+      world.cells.forEach((cell, i) => {
+        const q = coverageOf(cell, config.radio);
+        const t = tallies[i]!;
+        t.all[q]!++;
+        add(t.byPower, cell.config.powerMin + powerLevel(cell) * cell.config.powerStep, q);
+        add(t.byLoad, Math.min(3, Math.floor((4 * cell.users.length) / cell.config.capacity)), q);
+      });
+    },
+  });
 }
 console.log(
   `${config.scenario}, traffic ${config.traffic}, seeds 1–${values.seeds}: good / fair / poor`,

@@ -46,6 +46,11 @@ export function runPlainLoop(config: ModelConfig, options: RunOptions): RunOutco
           nextWindow += config.windowSteps;
         }
         if (world.step >= world.episodeEnd) break;
+        if (options.onStep) {
+          runSteps(world, 1);
+          options.onStep(world);
+          continue;
+        }
         // Up to the next window (or the episode's end): nothing arrives in between.
         runSteps(world, Math.min(world.episodeEnd, nextWindow) - world.step);
       }

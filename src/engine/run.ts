@@ -38,6 +38,11 @@ export interface RunOptions {
    * (per episode only totals, and trust with guidance, are kept).
    */
   readonly keepEpisodes?: boolean;
+  /**
+   * Plain loop only: called after every step (tools that sample the world, e.g.
+   * `bench/coverage.ts`); the loop then runs one step at a time instead of in batches.
+   */
+  readonly onStep?: (world: World) => void;
 }
 
 export interface LlmIo {

@@ -119,6 +119,19 @@ export class UserTable {
     return user;
   }
 
+  /**
+   * 'sinr': completes the row at `r` once its neighbour gains are written: their linear factors
+   * and the user's position (nothing to do otherwise).
+   */
+  place(r: number, x: number, y: number): void {
+    if (!this.positioned) return;
+    const rows = this.rows;
+    for (let k = 0; k < this.neighbours; k++)
+      rows[r + this.lin + k] = dbToLinear(rows[r + NB + k]!);
+    rows[r + this.pos] = x;
+    rows[r + this.pos + 1] = y;
+  }
+
   /** Appends a user given as an object (tests, tools); 'sinr' linear gains are derived. */
   add(user: User): void {
     const r = this.push(user.gain, user.baseGain, user.departStep);
@@ -463,11 +476,7 @@ function attach(
   const rows = t.rows;
   const n = t.neighbours;
   for (let k = 0; k < n; k++) rows[r + NB + k] = links[base + k]!;
-  if (t.positioned) {
-    for (let k = 0; k < n; k++) rows[r + t.lin + k] = dbToLinear(rows[r + NB + k]!);
-    rows[r + t.pos] = x;
-    rows[r + t.pos + 1] = y;
-  }
+  t.place(r, x, y);
 }
 
 /**
@@ -499,13 +508,7 @@ function attachToNeighbour(
     dst.rows[q + NB + m] =
       j === from ? gain : idx >= 0 ? links[base + idx]! : drawLink(cells, j, x, y, radio, rng);
   }
-  if (dst.positioned) {
-    for (let m = 0; m < toNbs.length; m++) {
-      dst.rows[q + dst.lin + m] = dbToLinear(dst.rows[q + NB + m]!);
-    }
-    dst.rows[q + dst.pos] = x;
-    dst.rows[q + dst.pos + 1] = y;
-  }
+  dst.place(q, x, y);
 }
 
 /** A link to cell `j` for a user it had none to: from the user's position with 'sinr'. */
@@ -620,13 +623,7 @@ function rehome(
   for (let k = 0; k < newNbs.length; k++) {
     dst.rows[q + NB + k] = gainTowards(cells, from, r, newNbs[k]!, radio, rng);
   }
-  if (dst.positioned) {
-    for (let k = 0; k < newNbs.length; k++) {
-      dst.rows[q + dst.lin + k] = dbToLinear(dst.rows[q + NB + k]!);
-    }
-    dst.rows[q + dst.pos] = src.rows[r + src.pos]!;
-    dst.rows[q + dst.pos + 1] = src.rows[r + src.pos + 1]!;
-  }
+  if (dst.positioned) dst.place(q, src.rows[r + src.pos]!, src.rows[r + src.pos + 1]!);
 }
 
 /** Gain towards cell `j` of the user in row `r` of cell `from`. */

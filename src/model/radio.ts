@@ -3,9 +3,9 @@
  * users are drawn (arrivals) and served (cells).
  */
 import type { Rng } from '../rng.js';
-import type { ModelConfig } from '../scenario/resolve.js';
+import type { Scenario } from '../scenario/schema.js';
 
-export type Radio = ModelConfig['radio'];
+export type Radio = Scenario['radio'];
 export type SinrParams = Radio['sinr'];
 
 /** Path loss over `distanceKm` (log-distance, e.g. 3GPP TR 36.814: 128.1 + 37.6·log10(d)), dB. */
