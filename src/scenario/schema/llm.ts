@@ -95,7 +95,7 @@ export const PlannerRulesSchema = z.strictObject({
         'Recent drops at or above which the cell counts as struggling (and power is lowered).',
       ).default(1),
       handoffMaxPoorUsers: count(
-        'Handoff is suggested at most this many poorly served users (none to move).',
+        'Handoff is suggested with at most this many poorly served users (none to move).',
       ).default(0),
     })
     .default({ weakMinRecentDrops: 1, handoffMaxPoorUsers: 0 })
