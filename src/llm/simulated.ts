@@ -1,7 +1,7 @@
 /**
  * The embedded, key-free simulated provider. It is NOT a language model: it is a hand-written
- * expert heuristic that reads the structured block of the prompt, answers in the same reply
- * format a real model is asked for, and injects the kinds of mistakes a real model makes
+ * rule set (a planner policy) that reads the structured block of the prompt, answers in the same
+ * reply format a real model is asked for, and injects the kinds of mistakes a real model makes
  * (wrong, invalid or missing codes; out-of-range or missing scores) at the configured rate.
  *
  * Planner prompts (`<network_state>` → `<actions>`): the policy `settings.policy` chooses, per
@@ -38,15 +38,12 @@ import { readEvaluatorSnapshot, readPlannerSnapshot } from './prompt.js';
 import {
   ACTION_CODES,
   type AgentHistorySnapshot,
-  type CellSnapshot,
   type Completion,
   type EvaluatorSnapshot,
   estimateTokens,
   type LlmProvider,
-  type PlannerSnapshot,
   type Prompt,
   ProviderError,
-  type SignalSnapshot,
 } from './types.js';
 
 export type Verbosity = 'terse' | 'normal' | 'verbose';
