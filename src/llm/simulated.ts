@@ -1,20 +1,12 @@
 /**
  * The embedded, key-free simulated provider. It is NOT a language model: it is a hand-written
- * expert heuristic that reads the structured block of the prompt, answers in the same reply
- * format a real model is asked for, and injects the kinds of mistakes a real model makes
+ * rule set (a planner policy) that reads the structured block of the prompt, answers in the same
+ * reply format a real model is asked for, and injects the kinds of mistakes a real model makes
  * (wrong, invalid or missing codes; out-of-range or missing scores) at the configured rate.
  *
- * Planner prompts (`<network_state>` → `<actions>`), per target cell, first rule that fires:
- *   (a) handoff (4): the cell has poorly served users and a neighbour has spare room — at least
- *       max(2, 10% of capacity) free places after adding its rising user trend — and no event
- *       (signal) under way or coming at that neighbour that would fill it;
- *   (b) increase (1): coverage is fair or poor, or the cell dropped requests recently while it
- *       still had room (so the drops came from weak signal, not congestion), and power < max;
- *   (c) increase (1), pre-emptive: a signal concerning the cell is under way or coming, and
- *       power < max (the prompt builder only lists signals within its lookahead);
- *   (d) decrease (2), save energy: coverage good, no poorly served users, no recent drops, load
- *       (plus rising trend) below 50% of capacity, no signal coming, and power > min;
- *   (e) maintain (3) otherwise (also for a target the snapshot does not describe).
+ * Planner prompts (`<network_state>` → `<actions>`): the policy `settings.policy` chooses, per
+ * target cell (`planners.ts`: naive — the original heuristic and the default —, expert, random,
+ * adversarial), with the thresholds `settings.rules`.
  *
  * Evaluator prompts (`<agent_history>` → `<scores>`), per agent, with d = dropped requests per
  * step: raw = 2·(servedShare − 0.5) − 1.5·(1 − e^(−d/0.5)) − 0.3·powerShare
@@ -28,25 +20,30 @@
  *
  * Randomness: every call draws the failure coin and one style draw, then exactly three draws per
  * target cell or agent (error coin, error kind, alternative), whatever the outcome and verbosity,
- * so the stream position depends only on the prompt's size. An unreadable prompt gets a polite
+ * so the stream position depends only on the prompt's size. The random policy draws from its own
+ * fork (`planner/random`) of the provider's stream, so it shifts none of those draws. An unreadable
+ * prompt gets a polite
  * prose answer with no block, which the translator rejects.
  */
 import { ACTIONS, type Action } from '../agents/space.js';
 import type { Rng } from '../rng.js';
+import {
+  DEFAULT_PLANNER_RULES,
+  type PlannerPolicy,
+  type PlannerRules,
+} from '../scenario/schema/llm.js';
 import { BLOCKS, renderBlock } from './blocks.js';
+import { type PlannedAction, planWith } from './planners.js';
 import { readEvaluatorSnapshot, readPlannerSnapshot } from './prompt.js';
 import {
   ACTION_CODES,
   type AgentHistorySnapshot,
-  type CellSnapshot,
   type Completion,
   type EvaluatorSnapshot,
   estimateTokens,
   type LlmProvider,
-  type PlannerSnapshot,
   type Prompt,
   ProviderError,
-  type SignalSnapshot,
 } from './types.js';
 
 export type Verbosity = 'terse' | 'normal' | 'verbose';
@@ -58,7 +55,22 @@ export interface SimulatedSettings {
   /** Share of calls that throw a `ProviderError`. */
   readonly failureRate: number;
   readonly verbosity: Verbosity;
+  /** The planner policy (omitted: 'naive', the original heuristic). */
+  readonly policy?: PlannerPolicy | undefined;
+  /** Thresholds of the rule planners (omitted: `DEFAULT_PLANNER_RULES`). */
+  readonly rules?: PlannerRules | undefined;
 }
+
+export {
+  type PlannedAction,
+  type PlannerRule,
+  planCell,
+  planCellAdversarial,
+  planCellExpert,
+  planCellRandom,
+  planTargets,
+  planWith,
+} from './planners.js';
 
 /** The evaluator's feedback vocabulary (each phrase is understood by `translateFeedback`). */
 export const FEEDBACK_PHRASES = {
@@ -71,145 +83,7 @@ export const FEEDBACK_PHRASES = {
 } as const;
 export type FeedbackPhrase = (typeof FEEDBACK_PHRASES)[keyof typeof FEEDBACK_PHRASES];
 
-// --- Planner heuristic ---------------------------------------------------------------------------
-
-/** A neighbour is a handoff target with at least this many free places… */
-const HANDOFF_MIN_FREE = 2;
-/** …and at least this share of its capacity free. */
-const HANDOFF_MIN_FREE_SHARE = 0.1;
-/** Below this share of capacity a well-covered cell can afford to lower its power. */
-const LOW_LOAD_SHARE = 0.5;
-
-export type PlannerRule = 'handoff' | 'weak-coverage' | 'signal' | 'save-energy' | 'maintain';
-
-/** The heuristic's choice for one target cell, with the reason a verbose reply gives. */
-export interface PlannedAction {
-  readonly cell: string;
-  readonly code: number;
-  readonly rule: PlannerRule;
-  readonly reason: string;
-}
-
-/** Signals concerning `cellId` that are under way or still to come. */
-function activeSignals(cellId: string, signals: readonly SignalSnapshot[]): SignalSnapshot[] {
-  return signals.filter(
-    (s) => s.cells.includes(cellId) && s.startsInSeconds + s.durationSeconds > 0,
-  );
-}
-
-/** Free places the neighbour can offer, net of the users it is gaining anyway. */
-function spareRoom(n: CellSnapshot): number {
-  return n.capacity - n.users - Math.max(0, n.usersTrend);
-}
-
-function canTakeHandoffs(n: CellSnapshot, signals: readonly SignalSnapshot[]): boolean {
-  const margin = Math.max(HANDOFF_MIN_FREE, Math.ceil(HANDOFF_MIN_FREE_SHARE * n.capacity));
-  return spareRoom(n) >= margin && activeSignals(n.id, signals).length === 0;
-}
-
-const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
-
-function describeSignal(s: SignalSnapshot): string {
-  const when =
-    s.startsInSeconds >= 0
-      ? `starts in ${fmt(s.startsInSeconds)} s`
-      : `has been under way for ${fmt(-s.startsInSeconds)} s`;
-  return `${s.id} (${s.description}) ${when}`;
-}
-
-/** The expert heuristic's action for one target cell; deterministic given the snapshot. */
-export function planCell(snapshot: PlannerSnapshot, target: string): PlannedAction {
-  const byId = new Map(snapshot.cells.map((c) => [c.id, c]));
-  const cell = byId.get(target);
-  const choose = (action: Action, rule: PlannerRule, reason: string): PlannedAction => ({
-    cell: target,
-    code: ACTION_CODES[action],
-    rule,
-    reason,
-  });
-  if (!cell) {
-    return choose('maintain', 'maintain', `I have no measurements for ${target}, so I keep it.`);
-  }
-  const load = `${fmt(cell.users)}/${fmt(cell.capacity)} users`;
-  const belowMax = cell.powerDbm < cell.powerMaxDbm;
-
-  // (a) Handing off only helps if someone is poorly served and a neighbour will stay roomy.
-  if (cell.poorUsers > 0) {
-    const helper = cell.neighbours
-      .map((id) => byId.get(id))
-      .filter((n): n is CellSnapshot => n !== undefined && canTakeHandoffs(n, snapshot.signals))
-      .sort((a, b) => spareRoom(b) - spareRoom(a) || a.id.localeCompare(b.id))[0];
-    if (helper) {
-      return choose(
-        'handoff',
-        'handoff',
-        `${target} has ${fmt(cell.poorUsers)} poorly served users (${load}, ${cell.coverage} coverage) ` +
-          `while neighbour ${helper.id} has ${fmt(helper.users)}/${fmt(helper.capacity)} users and no ` +
-          'event coming, so a handoff moves them to better service.',
-      );
-    }
-  }
-
-  // (b) Drops while the cell still had room come from weak signal, which power can fix.
-  const weakDrops = cell.recentDrops > 0 && cell.users < cell.capacity;
-  if ((cell.coverage !== 'good' || weakDrops) && belowMax) {
-    return choose(
-      'increase',
-      'weak-coverage',
-      `${target} has ${cell.coverage} coverage, ${fmt(cell.poorUsers)} poorly served users and ` +
-        `${fmt(cell.recentDrops)} recent drops with ${load}, at ${fmt(cell.powerDbm)} dBm of ` +
-        `${fmt(cell.powerMaxDbm)} dBm, so more power should reach them.`,
-    );
-  }
-
-  // (c) Raise power before an event's crowd arrives rather than after the drops start.
-  const signals = activeSignals(target, snapshot.signals);
-  const signal = signals[0];
-  if (signal && belowMax) {
-    return choose(
-      'increase',
-      'signal',
-      `${describeSignal(signal)} near ${target} (${load}, ${fmt(cell.powerDbm)} dBm), so I raise ` +
-        'power ahead of the extra demand.',
-    );
-  }
-
-  // (d) A quiet, well-covered cell wastes energy at high power.
-  const projectedLoad = cell.users + Math.max(0, cell.usersTrend);
-  if (
-    cell.coverage === 'good' &&
-    cell.poorUsers === 0 &&
-    cell.recentDrops === 0 &&
-    projectedLoad < LOW_LOAD_SHARE * cell.capacity &&
-    signals.length === 0 &&
-    cell.powerDbm > cell.powerMinDbm
-  ) {
-    return choose(
-      'decrease',
-      'save-energy',
-      `${target} has good coverage, no recent drops and only ${load}, so lowering power from ` +
-        `${fmt(cell.powerDbm)} dBm saves energy without hurting service.`,
-    );
-  }
-
-  // (e) Nothing above applies (or power is already at its limit).
-  const why =
-    !belowMax && (cell.coverage !== 'good' || weakDrops || signal)
-      ? `it is already at its maximum power of ${fmt(cell.powerMaxDbm)} dBm`
-      : 'no change would clearly help';
-  return choose(
-    'maintain',
-    'maintain',
-    `${target} has ${cell.coverage} coverage, ${load} and ${fmt(cell.recentDrops)} recent drops; ` +
-      `${why}, so I keep its settings.`,
-  );
-}
-
-/** The heuristic's plan for every target, in request order. */
-export function planTargets(snapshot: PlannerSnapshot): PlannedAction[] {
-  return snapshot.targets.map((t) => planCell(snapshot, t));
-}
 
 // --- Evaluator heuristic -------------------------------------------------------------------------
 
@@ -368,11 +242,15 @@ export class SimulatedProvider implements LlmProvider {
   readonly name = 'simulated';
   readonly model: string;
 
+  /** The random policy's own stream (a labelled fork: the provider's stream does not shift). */
+  private readonly plannerRng: Rng;
+
   constructor(
     private readonly settings: SimulatedSettings,
     private readonly rng: Rng,
   ) {
     this.model = settings.model;
+    this.plannerRng = rng.fork('planner/random');
   }
 
   complete(prompt: Prompt): Completion {
@@ -404,7 +282,12 @@ export class SimulatedProvider implements LlmProvider {
     if (!snapshot) {
       return 'I could not find the network state in your message, so I cannot suggest actions. Please include the current network state with your request.';
     }
-    const plan = planTargets(snapshot);
+    const plan = planWith(
+      this.settings.policy ?? 'naive',
+      snapshot,
+      this.settings.rules ?? DEFAULT_PLANNER_RULES,
+      this.plannerRng,
+    );
     const corruptions = this.corruptions(plan.length);
     const lines = plan.flatMap((p, i) => {
       const code = corruptCode(p.code, corruptions[i]!, this.settings.errorRate);

@@ -30,6 +30,81 @@ export const LatencySchema = z
   ])
   .describe('How long a model call takes, in simulated time.');
 
+/**
+ * The simulated provider's planner policies (docs/guidance.md, "Planner policies of the simulated
+ * LLM"). None is a language model: `naive` is the original heuristic, `expert` competent rules on
+ * what the prompt carries, `random` a uniformly random action, `adversarial` a deliberately
+ * harmful advisor (a lower bound). An `oracle` with world access is planned.
+ */
+export const PLANNER_POLICIES = ['naive', 'expert', 'random', 'adversarial'] as const;
+export type PlannerPolicy = (typeof PLANNER_POLICIES)[number];
+
+const share = (what: string) => z.number().min(0).max(1).describe(what);
+const count = (what: string) => z.int().min(0).max(1_000_000).describe(what);
+
+/** Thresholds of the rule planners, each with the default the code uses when none is given. */
+export const PlannerRulesSchema = z.strictObject({
+  naive: z
+    .strictObject({
+      handoffMinFree: count(
+        'A neighbour takes handoffs with at least this many free places (net of a rising trend)…',
+      ).default(2),
+      handoffMinFreeShare: share('…and at least this share of its capacity free.').default(0.1),
+      lowLoadShare: share(
+        'Below this share of capacity (plus rising trend) a quiet, well-covered cell lowers power.',
+      ).default(0.5),
+    })
+    .default({ handoffMinFree: 2, handoffMinFreeShare: 0.1, lowLoadShare: 0.5 })
+    .describe("Policy 'naive' (the original heuristic)."),
+  expert: z
+    .strictObject({
+      raiseMinRecentDrops: count(
+        'Recent drops (while the cell has room) at or above which power is raised.',
+      ).default(1),
+      handoffMinPoorUsers: count(
+        'Handoff is considered only with at least this many poorly served users.',
+      ).default(1),
+      handoffMinFree: count(
+        'A neighbour takes handoffs with at least this many free places (net of a rising trend)…',
+      ).default(2),
+      handoffMinFreeShare: share('…and at least this share of its capacity free.').default(0.1),
+      handoffPowerGapDb: z
+        .number()
+        .min(-100)
+        .max(100)
+        .default(3)
+        .describe(
+          "…and transmitting at least this many dB above the cell (users sit in their own cell's area, so only a stronger neighbour can beat their serving link by the A3 offset; radio.handoffMarginDb's default).",
+        ),
+      saveEnergyMaxLoadShare: share(
+        'Power is lowered only below this share of capacity (plus rising trend).',
+      ).default(0.8),
+    })
+    .default({
+      raiseMinRecentDrops: 1,
+      handoffMinPoorUsers: 1,
+      handoffMinFree: 2,
+      handoffMinFreeShare: 0.1,
+      handoffPowerGapDb: 3,
+      saveEnergyMaxLoadShare: 0.8,
+    })
+    .describe("Policy 'expert'."),
+  adversarial: z
+    .strictObject({
+      weakMinRecentDrops: count(
+        'Recent drops at or above which the cell counts as struggling (and power is lowered).',
+      ).default(1),
+      handoffMaxPoorUsers: count(
+        'Handoff is suggested with at most this many poorly served users (none to move).',
+      ).default(0),
+    })
+    .default({ weakMinRecentDrops: 1, handoffMaxPoorUsers: 0 })
+    .describe("Policy 'adversarial'."),
+});
+export type PlannerRules = z.infer<typeof PlannerRulesSchema>;
+/** The thresholds a scenario that gives no `guidance.llm.rules` runs with. */
+export const DEFAULT_PLANNER_RULES: PlannerRules = PlannerRulesSchema.parse({});
+
 /** Default model per provider; `openai-compatible` has none (the server's model must be named). */
 export const DEFAULT_MODELS = {
   simulated: 'aura-sim-heuristic',
@@ -144,6 +219,17 @@ export const LlmSchema = z
       .enum(['terse', 'normal', 'verbose'])
       .default('normal')
       .describe('Simulated: how much prose surrounds the answer block.'),
+    // Optional, not defaulted: a scenario that does not choose resolves exactly as before the
+    // choice existed (the resolved scenario, and the cassette run keys digesting it, stay the same).
+    policy: z
+      .enum(PLANNER_POLICIES)
+      .optional()
+      .describe(
+        "Simulated: the planner policy (docs/guidance.md): naive, expert, random or adversarial. Omitted: 'naive', the original heuristic.",
+      ),
+    rules: PlannerRulesSchema.optional().describe(
+      'Simulated: thresholds of the rule planners (naive, expert, adversarial). Omitted: the defaults shown.',
+    ),
     latency: LatencySchema.default({ model: 'lognormal', medianSeconds: 2, sigma: 0.5 }),
     timeoutSeconds: z
       .number()
