@@ -128,6 +128,21 @@ function describeSignal(s: SignalSnapshot): string {
   return `${s.id} (${s.description}) ${when}`;
 }
 
+/** Both rule planners' answer to a signalled event: more power ahead of the extra demand. */
+function raiseForSignal(
+  target: string,
+  signal: SignalSnapshot,
+  load: string,
+  powerDbm: number,
+): PlannedAction {
+  return chooser(target)(
+    'increase',
+    'signal',
+    `${describeSignal(signal)} near ${target} (${load}, ${fmt(powerDbm)} dBm), so I raise ` +
+      'power ahead of the extra demand.',
+  );
+}
+
 // --- naive: the original heuristic ---------------------------------------------------------------
 
 /**
@@ -142,15 +157,8 @@ export function planCell(
 ): PlannedAction {
   const byId = new Map(snapshot.cells.map((c) => [c.id, c]));
   const cell = byId.get(target);
-  const choose = (action: Action, rule: PlannerRule, reason: string): PlannedAction => ({
-    cell: target,
-    code: ACTION_CODES[action],
-    rule,
-    reason,
-  });
-  if (!cell) {
-    return choose('maintain', 'maintain', `I have no measurements for ${target}, so I keep it.`);
-  }
+  const choose = chooser(target);
+  if (!cell) return noMeasurements(target);
   const load = `${fmt(cell.users)}/${fmt(cell.capacity)} users`;
   const belowMax = cell.powerDbm < cell.powerMaxDbm;
 
@@ -189,15 +197,7 @@ export function planCell(
 
   // (c) Raise power before an event's crowd arrives rather than after the drops start.
   const signals = activeSignals(target, snapshot.signals);
-  const signal = signals[0];
-  if (signal && belowMax) {
-    return choose(
-      'increase',
-      'signal',
-      `${describeSignal(signal)} near ${target} (${load}, ${fmt(cell.powerDbm)} dBm), so I raise ` +
-        'power ahead of the extra demand.',
-    );
-  }
+  if (signals[0] && belowMax) return raiseForSignal(target, signals[0], load, cell.powerDbm);
 
   // (d) A quiet, well-covered cell wastes energy at high power.
   const projectedLoad = cell.users + Math.max(0, cell.usersTrend);
@@ -219,7 +219,7 @@ export function planCell(
 
   // (e) Nothing above applies (or power is already at its limit).
   const why =
-    !belowMax && (cell.coverage !== 'good' || weakDrops || signal)
+    !belowMax && (cell.coverage !== 'good' || weakDrops || signals[0])
       ? `it is already at its maximum power of ${fmt(cell.powerMaxDbm)} dBm`
       : 'no change would clearly help';
   return choose(
@@ -289,15 +289,7 @@ export function planCellExpert(
 
   // (c) Raise power before an event's crowd arrives.
   const signals = activeSignals(target, snapshot.signals);
-  const signal = signals[0];
-  if (signal && belowMax) {
-    return choose(
-      'increase',
-      'signal',
-      `${describeSignal(signal)} near ${target} (${load}, ${fmt(cell.powerDbm)} dBm), so I raise ` +
-        'power ahead of the extra demand.',
-    );
-  }
+  if (signals[0] && belowMax) return raiseForSignal(target, signals[0], load, cell.powerDbm);
 
   // (d) Lower power only when it is plainly safe: everyone well served, nothing dropped.
   const projectedLoad = cell.users + Math.max(0, cell.usersTrend);
