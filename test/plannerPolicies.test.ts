@@ -220,12 +220,12 @@ describe('guidance.llm.policy in scenarios and runs', () => {
     expect(JSON.stringify(paper)).not.toMatch(/"policy"|"rules"/);
   });
 
-  it('accepts the four policies and refuses others, naming the field', () => {
+  it('accepts the five policies and refuses others, naming the field', () => {
     const mini = readFileSync('test/fixtures/scenarios/mini.yaml', 'utf8');
     const text = (v: string) => `${mini}guidance: { llm: { policy: ${v} } }\n`;
     for (const p of PLANNER_POLICIES) expect(parseScenario(text(p)).guidance.llm.policy).toBe(p);
     try {
-      parseScenario(text('oracle'), 'x.yaml');
+      parseScenario(text('genius'), 'x.yaml');
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ScenarioError);

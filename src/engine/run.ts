@@ -7,6 +7,7 @@ import { wallDeadlineMs } from '../llm/call.js';
 import type { Cassette, Recorder } from '../llm/io/cassette.js';
 import { LlmGateway } from '../llm/io/gateway.js';
 import { createProvider } from '../llm/io/providers.js';
+import { oraclePlanner } from '../llm/oracle.js';
 import type { AnyProvider, LlmRole } from '../llm/types.js';
 import {
   addCounters,
@@ -85,11 +86,15 @@ export function setUpRun(config: ModelConfig, options: RunOptions): RunSetup {
   if (world.guidance && options.playbookMatched) world.guidance.reasoning = false;
   const io = options.llmIo;
   const guidance = config.guidance;
+  // The oracle policy alone reads the world (a calibration reference, not a model); no other
+  // provider is handed it, so every other run is exactly as before.
+  const oracle = guidance?.llm.policy === 'oracle' ? oraclePlanner(world) : undefined;
   const gateway = guidance
     ? new LlmGateway({
         settings: guidance.llm,
         provider: (name) =>
-          options.provider?.(name) ?? createProvider(guidance.llm, root.fork(`llm/${name}`)),
+          options.provider?.(name) ??
+          createProvider(guidance.llm, root.fork(`llm/${name}`), process.env, oracle),
         runKey: io?.runKey ?? `${config.configuration}/${config.traffic}/${options.seed}`,
         recorder: io?.recorder,
         replay: io?.replay,

@@ -36,6 +36,8 @@
  *
  * random: one uniform draw per target from the provider's `planner/random` stream, over the four
  * actions (whatever the snapshot says, also for a target it does not describe).
+ *
+ * oracle is not here: it reads the world, not the snapshot (`oracle.ts`).
  */
 import { ACTIONS, type Action } from '../agents/space.js';
 import type { Rng } from '../rng.js';
@@ -60,7 +62,8 @@ export type PlannerRule =
   | 'save-energy'
   | 'maintain'
   | 'random'
-  | 'adversarial';
+  | 'adversarial'
+  | 'oracle';
 
 /** The heuristic's choice for one target cell, with the reason a verbose reply gives. */
 export interface PlannedAction {
@@ -367,5 +370,9 @@ export function planWith(
       return snapshot.targets.map((t) => planCellAdversarial(snapshot, t, rules.adversarial));
     case 'random':
       return snapshot.targets.map((t) => planCellRandom(t, rng));
+    case 'oracle':
+      throw new Error(
+        'internal error: the oracle plans from the world, not from a snapshot (oracle.ts)',
+      );
   }
 }

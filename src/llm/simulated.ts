@@ -6,7 +6,10 @@
  *
  * Planner prompts (`<network_state>` → `<actions>`): the policy `settings.policy` chooses, per
  * target cell (`planners.ts`: naive — the original heuristic and the default —, expert, random,
- * adversarial), with the thresholds `settings.rules`.
+ * adversarial), with the thresholds `settings.rules`. The `oracle` policy alone does not read the
+ * block's cells: it takes the targets from it and asks the world-reading planner the run handed
+ * the provider (`oracle.ts`; only a run can, so the provider refuses `oracle` without one). Its
+ * reply still goes through the same corruption, formatting, translator, latency and budgets.
  *
  * Evaluator prompts (`<agent_history>` → `<scores>`), per agent, with d = dropped requests per
  * step: raw = 2·(servedShare − 0.5) − 1.5·(1 − e^(−d/0.5)) − 0.3·powerShare
@@ -33,6 +36,7 @@ import {
   type PlannerRules,
 } from '../scenario/schema/llm.js';
 import { BLOCKS, renderBlock } from './blocks.js';
+import type { WorldPlanner } from './oracle.js';
 import { type PlannedAction, planWith } from './planners.js';
 import { readEvaluatorSnapshot, readPlannerSnapshot } from './prompt.js';
 import {
@@ -248,7 +252,14 @@ export class SimulatedProvider implements LlmProvider {
   constructor(
     private readonly settings: SimulatedSettings,
     private readonly rng: Rng,
+    /** The `oracle` policy's planner, reading the world (required with that policy only). */
+    private readonly oracle?: WorldPlanner,
   ) {
+    if (settings.policy === 'oracle' && !oracle) {
+      throw new Error(
+        "internal error: planner policy 'oracle' needs the world (a run hands it to the provider)",
+      );
+    }
     this.model = settings.model;
     this.plannerRng = rng.fork('planner/random');
   }
@@ -282,12 +293,11 @@ export class SimulatedProvider implements LlmProvider {
     if (!snapshot) {
       return 'I could not find the network state in your message, so I cannot suggest actions. Please include the current network state with your request.';
     }
-    const plan = planWith(
-      this.settings.policy ?? 'naive',
-      snapshot,
-      this.settings.rules ?? DEFAULT_PLANNER_RULES,
-      this.plannerRng,
-    );
+    const policy = this.settings.policy ?? 'naive';
+    const plan =
+      policy === 'oracle' && this.oracle
+        ? this.oracle(snapshot.targets)
+        : planWith(policy, snapshot, this.settings.rules ?? DEFAULT_PLANNER_RULES, this.plannerRng);
     const corruptions = this.corruptions(plan.length);
     const lines = plan.flatMap((p, i) => {
       const code = corruptCode(p.code, corruptions[i]!, this.settings.errorRate);

@@ -9,19 +9,25 @@
  */
 import type { Rng } from '../../rng.js';
 import type { ResolvedLlm } from '../../scenario/resolve.js';
+import type { WorldPlanner } from '../oracle.js';
 import { SimulatedProvider } from '../simulated.js';
 import type { AnyProvider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
 import { OpenAiCompatibleProvider } from './openaiCompatible.js';
 
+/**
+ * `oracle`: the world-reading planner of the `oracle` policy (`../oracle.ts`), which only the
+ * simulated provider takes (the scenario refuses the policy for the others).
+ */
 export function createProvider(
   settings: ResolvedLlm,
   rng: Rng,
   env: NodeJS.ProcessEnv = process.env,
+  oracle?: WorldPlanner,
 ): AnyProvider {
   switch (settings.provider) {
     case 'simulated':
-      return new SimulatedProvider(settings, rng);
+      return new SimulatedProvider(settings, rng, oracle);
     case 'anthropic':
       return new AnthropicProvider(settings, env);
     case 'openai-compatible':

@@ -34,9 +34,10 @@ export const LatencySchema = z
  * The simulated provider's planner policies (docs/guidance.md, "Planner policies of the simulated
  * LLM"). None is a language model: `naive` is the original heuristic, `expert` competent rules on
  * what the prompt carries, `random` a uniformly random action, `adversarial` a deliberately
- * harmful advisor (a lower bound). An `oracle` with world access is planned.
+ * harmful advisor (a lower bound), `oracle` a one-step lookahead on the simulated world's true
+ * state (an upper-bound reference: it reads the world, not the prompt; simulated provider only).
  */
-export const PLANNER_POLICIES = ['naive', 'expert', 'random', 'adversarial'] as const;
+export const PLANNER_POLICIES = ['naive', 'expert', 'random', 'adversarial', 'oracle'] as const;
 export type PlannerPolicy = (typeof PLANNER_POLICIES)[number];
 
 const share = (what: string) => z.number().min(0).max(1).describe(what);
@@ -225,7 +226,7 @@ export const LlmSchema = z
       .enum(PLANNER_POLICIES)
       .optional()
       .describe(
-        "Simulated: the planner policy (docs/guidance.md): naive, expert, random or adversarial. Omitted: 'naive', the original heuristic.",
+        "Simulated: the planner policy (docs/guidance.md): naive, expert, random, adversarial, or oracle (a one-step lookahead on the true state of the simulated world, not the prompt: an upper-bound reference no real model could be). Omitted: 'naive', the original heuristic.",
       ),
     rules: PlannerRulesSchema.optional().describe(
       'Simulated: thresholds of the rule planners (naive, expert, adversarial). Omitted: the defaults shown.',
@@ -255,6 +256,12 @@ export const LlmSchema = z
           message: 'openai-compatible needs the server address (--base-url URL)',
         });
     }
+    if (llm.policy === 'oracle' && llm.provider !== 'simulated')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy'],
+        message: `policy 'oracle' reads the simulated world's true state, not the prompt: it exists only for provider 'simulated' (not ${llm.provider})`,
+      });
     if (llm.provider === 'simulated' && llm.latencyFrom === 'measured')
       ctx.addIssue({
         code: 'custom',
