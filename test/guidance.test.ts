@@ -120,26 +120,37 @@ describe('suggestions and staleness', () => {
     expect(c.suggestionsUsed).toBe(2);
   });
 
-  it.each([INCREASE, DECREASE, MAINTAIN])(
-    'action scope: a power suggestion (%i) is scoped as state',
+  it.each([INCREASE, DECREASE])(
+    'action scope: a power step (%i) is spent like a handoff: one decision in its state',
     async (action) => {
       const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'action' } });
       acceptSuggestion(g, 0, action, 0, 7, 0, c);
       g.trust[0] = 1;
-      for (const t of [1000, 2000, 3000]) expect(guidedDecision(g, 0, 7, 3, t, c)).toBe(action);
-      expect(guidedDecision(g, 0, 8, 3, 4000, c)).toBe(3); // another state: not covered
-      expect(guidedDecision(g, 0, 7, 3, 5000, c)).toBe(action); // back in its state: still holds
-      expect(c.llmAvailable).toBe(4);
+      expect(guidedDecision(g, 0, 8, 3, 1000, c)).toBe(3); // another state: not covered, kept
+      expect(guidedDecision(g, 0, 7, 3, 2000, c)).toBe(action);
+      expect(guidedDecision(g, 0, 7, 3, 3000, c)).toBe(3); // one step, not repeated
+      expect(c.llmAvailable).toBe(1);
       expect(c.suggestionsUsed).toBe(1);
     },
   );
+
+  it('action scope: maintain is scoped as state (holds in its state while fresh)', async () => {
+    const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'action' } });
+    acceptSuggestion(g, 0, MAINTAIN, 0, 7, 0, c);
+    g.trust[0] = 1;
+    for (const t of [1000, 2000, 3000]) expect(guidedDecision(g, 0, 7, 3, t, c)).toBe(MAINTAIN);
+    expect(guidedDecision(g, 0, 8, 3, 4000, c)).toBe(3); // another state: not covered
+    expect(guidedDecision(g, 0, 7, 3, 5000, c)).toBe(MAINTAIN); // back in its state: still holds
+    expect(c.llmAvailable).toBe(4);
+    expect(c.suggestionsUsed).toBe(1);
+  });
 
   it('which suggestions one decision spends, per scope and action', async () => {
     for (const a of [INCREASE, DECREASE, MAINTAIN, HANDOFF]) {
       expect(coversOneDecision('once', a)).toBe(true);
       expect(coversOneDecision('state', a)).toBe(false);
       expect(coversOneDecision('hold', a)).toBe(false);
-      expect(coversOneDecision('action', a)).toBe(a === HANDOFF);
+      expect(coversOneDecision('action', a)).toBe(a !== MAINTAIN);
     }
   });
 
@@ -330,7 +341,7 @@ describe('guided and aura runs', () => {
     },
   );
 
-  it('action scope: a guided run repeats exactly and spends each handoff on one decision', async () => {
+  it('action scope: a guided run repeats exactly and spends each one-shot suggestion on one decision', async () => {
     const run = async (suggestionScope?: 'state' | 'action') =>
       (
         await executeRun({
@@ -350,7 +361,7 @@ describe('guided and aura runs', () => {
       expect(a.usedSuggestions + a.staleSuggestions + a.unusedSuggestions).toBe(
         a.suggestionsReceived,
       );
-      // Fewer decisions per used suggestion: the naive planner's handoffs no longer repeat.
+      // Fewer decisions per used suggestion: handoffs and power steps no longer repeat.
       expect(a.decisionsWithSuggestion / a.usedSuggestions).toBeLessThan(
         s.decisionsWithSuggestion / s.usedSuggestions,
       );

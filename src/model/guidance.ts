@@ -8,13 +8,13 @@
  * A suggestion holds from its delivery until a newer one replaces it, the episode ends, or its
  * observed state is older than `planner.maxAgeSeconds` (stale). Every decision it covers
  * (`planner.suggestionScope`) while it is fresh consults it through the trust gate
- * (`agents/trust.ts`); under `once`, and for a handoff under `action`, the first such decision
- * also drops it.
+ * (`agents/trust.ts`); under `once`, and for a handoff or power step under `action`, the first
+ * such decision also drops it.
  */
 
 import type { Agent } from '../agents/agent.js';
 import { createHistory, type History, recordPair } from '../agents/alignment.js';
-import { HANDOFF, stateShape } from '../agents/space.js';
+import { MAINTAIN, stateShape } from '../agents/space.js';
 import { combineDecision, updateTrust } from '../agents/trust.js';
 import type { AgentTuning } from '../llm/feedback.js';
 import type { CellCounters, EpisodeCounters, Phase } from '../metrics/counters.js';
@@ -343,12 +343,15 @@ function applies(g: GuidanceState, i: number, state: number): boolean {
 
 /**
  * Whether a suggestion of `action` is dropped once a decision has consulted it. Under `action`
- * scope a handoff is a one-shot change (it moves one user): repeating it at later decisions would
- * be a different action from the one the planner suggested, so it covers one decision; every
- * other action is scoped as under `state`.
+ * scope the one-shot changes — a handoff (it moves one user) and a power step (one `power.step`)
+ * — cover one decision: repeated at later decisions they would be a different action from the
+ * one the planner suggested (four increases are +4 dB, not the +1 dB it asked for; four
+ * handoffs move up to four users). `maintain` is advice about a state and is scoped as under
+ * `state`. (Measured in docs/guidance.md: fewer drops and higher trust than spending only
+ * handoffs.)
  */
 export function coversOneDecision(scope: SuggestionScope, action: number): boolean {
-  return scope === 'once' || (scope === 'action' && action === HANDOFF);
+  return scope === 'once' || (scope === 'action' && action !== MAINTAIN);
 }
 
 /**

@@ -39,7 +39,7 @@ export const PlannerSchema = z.strictObject({
     .enum(['state', 'once', 'hold', 'action'])
     .default('state')
     .describe(
-      'What a suggestion covers: decisions taken in the state it was made for (state), the next decision only (once), every decision until it is replaced or stale (hold), or as its action calls for (action: a handoff the next decision in its state only, any other action as state).',
+      'What a suggestion covers: decisions taken in the state it was made for (state), the next decision only (once), every decision until it is replaced or stale (hold), or as its action calls for (action: a handoff or power step only the next decision in its state, maintain as state).',
     ),
   trendSteps: z
     .int()
