@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { distinctPairs } from '../src/agents/alignment.js';
-import { MAINTAIN } from '../src/agents/space.js';
+import { DECREASE, HANDOFF, INCREASE, MAINTAIN } from '../src/agents/space.js';
 import { runActors } from '../src/engine/actorEngine.js';
 import { plannerSnapshot, requestSnapshots, signalsNear } from '../src/llm/context.js';
 import { takeEvaluationJob } from '../src/llm/evaluator.js';
 import { buildPlannerPrompt } from '../src/llm/prompt.js';
+import type { EpisodeCounters } from '../src/metrics/counters.js';
 import {
   acceptSuggestion,
   agePercentileMs,
   beginGuidedEpisode,
+  coversOneDecision,
+  endGuidedEpisode,
   guidedDecision,
   recordTrends,
   setAwaiting,
@@ -92,6 +95,63 @@ describe('suggestions and staleness', () => {
     expect(guidedDecision(once.g, 0, 8, 0, 1000, once.c)).toBe(MAINTAIN); // any state, once
     expect(guidedDecision(once.g, 0, 8, 0, 2000, once.c)).toBe(0);
     expect(once.c.llmAvailable).toBe(1);
+  });
+
+  it('action scope: a handoff covers one decision in its state, then is dropped (used once)', async () => {
+    const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'action' } });
+    const counters = { cells: [c] } as unknown as EpisodeCounters;
+    acceptSuggestion(g, 0, HANDOFF, 0, 7, 0, c);
+    g.trust[0] = 1;
+    expect(guidedDecision(g, 0, 8, 0, 1000, c)).toBe(0); // another state: not covered, kept
+    expect(g.suggested[0]).toBe(HANDOFF);
+    expect(guidedDecision(g, 0, 7, 0, 2000, c)).toBe(HANDOFF); // its state: consulted…
+    expect(g.suggested[0]).toBe(-1); // …and dropped
+    expect(guidedDecision(g, 0, 7, 0, 3000, c)).toBe(0); // not repeated
+    expect(c.llmAvailable).toBe(1);
+    expect(c.llmDecisions).toBe(1);
+    expect(c.suggestionsUsed).toBe(1);
+    endGuidedEpisode(g, counters);
+    expect(c.suggestionsUnused).toBe(0); // consumed, not unused
+    // Consulted and not followed (trust 0) still spends it: the planner's advice was heard once.
+    acceptSuggestion(g, 0, HANDOFF, 3000, 7, 3000, c);
+    g.trust[0] = 0;
+    expect(guidedDecision(g, 0, 7, 0, 4000, c)).toBe(0);
+    expect(g.suggested[0]).toBe(-1);
+    expect(c.suggestionsUsed).toBe(2);
+  });
+
+  it.each([INCREASE, DECREASE])(
+    'action scope: a power step (%i) is spent like a handoff: one decision in its state',
+    async (action) => {
+      const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'action' } });
+      acceptSuggestion(g, 0, action, 0, 7, 0, c);
+      g.trust[0] = 1;
+      expect(guidedDecision(g, 0, 8, 3, 1000, c)).toBe(3); // another state: not covered, kept
+      expect(guidedDecision(g, 0, 7, 3, 2000, c)).toBe(action);
+      expect(guidedDecision(g, 0, 7, 3, 3000, c)).toBe(3); // one step, not repeated
+      expect(c.llmAvailable).toBe(1);
+      expect(c.suggestionsUsed).toBe(1);
+    },
+  );
+
+  it('action scope: maintain is scoped as state (holds in its state while fresh)', async () => {
+    const { g, c } = guidedWorld({ planner: { maxAgeSeconds: 60, suggestionScope: 'action' } });
+    acceptSuggestion(g, 0, MAINTAIN, 0, 7, 0, c);
+    g.trust[0] = 1;
+    for (const t of [1000, 2000, 3000]) expect(guidedDecision(g, 0, 7, 3, t, c)).toBe(MAINTAIN);
+    expect(guidedDecision(g, 0, 8, 3, 4000, c)).toBe(3); // another state: not covered
+    expect(guidedDecision(g, 0, 7, 3, 5000, c)).toBe(MAINTAIN); // back in its state: still holds
+    expect(c.llmAvailable).toBe(4);
+    expect(c.suggestionsUsed).toBe(1);
+  });
+
+  it('which suggestions one decision spends, per scope and action', async () => {
+    for (const a of [INCREASE, DECREASE, MAINTAIN, HANDOFF]) {
+      expect(coversOneDecision('once', a)).toBe(true);
+      expect(coversOneDecision('state', a)).toBe(false);
+      expect(coversOneDecision('hold', a)).toBe(false);
+      expect(coversOneDecision('action', a)).toBe(a !== MAINTAIN);
+    }
   });
 
   it('follows a fresh suggestion as often as trust says', async () => {
@@ -241,7 +301,7 @@ describe('guided and aura runs', () => {
     }
   });
 
-  it.each(['state', 'once', 'hold'] as const)(
+  it.each(['state', 'once', 'hold', 'action'] as const)(
     'accounts for every request and every suggestion (%s scope, slow model)',
     async (suggestionScope) => {
       const { summary } = await executeRun({
@@ -280,6 +340,33 @@ describe('guided and aura runs', () => {
       expect(summary.guidance!.training.unansweredAtEnd).toBe(0);
     },
   );
+
+  it('action scope: a guided run repeats exactly and spends each one-shot suggestion on one decision', async () => {
+    const run = async (suggestionScope?: 'state' | 'action') =>
+      (
+        await executeRun({
+          scenario: guidedPaper({ planner: suggestionScope ? { suggestionScope } : {} }),
+          traffic: 'normal',
+          config: 'guided',
+          seed: 3,
+        })
+      ).summary;
+    const omitted = await run();
+    expect(JSON.stringify(await run('state'))).toBe(JSON.stringify(omitted)); // the default
+    const action = await run('action');
+    expect(JSON.stringify(await run('action'))).toBe(JSON.stringify(action));
+    for (const phase of ['training', 'test'] as const) {
+      const a = action.guidance![phase];
+      const s = omitted.guidance![phase];
+      expect(a.usedSuggestions + a.staleSuggestions + a.unusedSuggestions).toBe(
+        a.suggestionsReceived,
+      );
+      // Fewer decisions per used suggestion: handoffs and power steps no longer repeat.
+      expect(a.decisionsWithSuggestion / a.usedSuggestions).toBeLessThan(
+        s.decisionsWithSuggestion / s.usedSuggestions,
+      );
+    }
+  });
 
   it('a dead provider: every call fails, agents fall back, the run completes', async () => {
     const { summary } = await executeRun({

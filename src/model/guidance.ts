@@ -6,18 +6,23 @@
  * controller actors write into it. Absent (null) in `marl-only`, which then runs exactly as before.
  *
  * A suggestion holds from its delivery until a newer one replaces it, the episode ends, or its
- * observed state is older than `planner.maxAgeSeconds` (stale). Every decision made while a fresh
- * suggestion is at hand consults it through the trust gate (`agents/trust.ts`).
+ * observed state is older than `planner.maxAgeSeconds` (stale). Every decision it covers
+ * (`planner.suggestionScope`) while it is fresh consults it through the trust gate
+ * (`agents/trust.ts`); under `once`, and for a handoff or power step under `action`, the first
+ * such decision also drops it.
  */
 
 import type { Agent } from '../agents/agent.js';
 import { createHistory, type History, recordPair } from '../agents/alignment.js';
-import { stateShape } from '../agents/space.js';
+import { MAINTAIN, stateShape } from '../agents/space.js';
 import { combineDecision, updateTrust } from '../agents/trust.js';
 import type { AgentTuning } from '../llm/feedback.js';
 import type { CellCounters, EpisodeCounters, Phase } from '../metrics/counters.js';
 import type { Rng } from '../rng.js';
 import type { GuidanceConfig, ModelConfig } from '../scenario/resolve.js';
+import type { PlannerSettings } from '../scenario/schema/guidance.js';
+
+type SuggestionScope = PlannerSettings['suggestionScope'];
 
 /** LLM activity of one phase, whole network. */
 export interface LlmCounts {
@@ -315,7 +320,7 @@ export function guidedDecision(
       g.ageHistogram[g.phase][Math.floor(age / g.ageBucketMs)]!++;
       c.suggestionAgeSumMs += age;
       if (age > c.suggestionAgeMaxMs) c.suggestionAgeMaxMs = age;
-      if (g.config.planner.suggestionScope === 'once') g.suggested[i] = -1;
+      if (coversOneDecision(g.config.planner.suggestionScope, current)) g.suggested[i] = -1;
     }
   }
   const trust = g.trust[i]!;
@@ -332,7 +337,21 @@ export function guidedDecision(
 
 /** Whether agent `i`'s fresh suggestion covers a decision in `state` (`planner.suggestionScope`). */
 function applies(g: GuidanceState, i: number, state: number): boolean {
-  return g.config.planner.suggestionScope !== 'state' || g.suggestedFor[i] === state;
+  const scope = g.config.planner.suggestionScope;
+  return (scope !== 'state' && scope !== 'action') || g.suggestedFor[i] === state;
+}
+
+/**
+ * Whether a suggestion of `action` is dropped once a decision has consulted it. Under `action`
+ * scope the one-shot changes — a handoff (it moves one user) and a power step (one `power.step`)
+ * — cover one decision: repeated at later decisions they would be a different action from the
+ * one the planner suggested (four increases are +4 dB, not the +1 dB it asked for; four
+ * handoffs move up to four users). `maintain` is advice about a state and is scoped as under
+ * `state`. (Measured in docs/guidance.md: fewer drops and higher trust than spending only
+ * handoffs.)
+ */
+export function coversOneDecision(scope: SuggestionScope, action: number): boolean {
+  return scope === 'once' || (scope === 'action' && action !== MAINTAIN);
 }
 
 /**

@@ -36,10 +36,10 @@ export const PlannerSchema = z.strictObject({
     'Agents ignore a suggestion whose observed state is older than this. Default: 1.5 request periods (intervalSteps × stepSeconds), 15 s in the paper scenario.',
   ).optional(),
   suggestionScope: z
-    .enum(['state', 'once', 'hold'])
+    .enum(['state', 'once', 'hold', 'action'])
     .default('state')
     .describe(
-      'What a suggestion covers: decisions taken in the state it was made for (state), the next decision only (once), or every decision until it is replaced or stale (hold).',
+      'What a suggestion covers: decisions taken in the state it was made for (state), the next decision only (once), every decision until it is replaced or stale (hold), or as its action calls for (action: a handoff or power step only the next decision in its state, maintain as state).',
     ),
   trendSteps: z
     .int()
