@@ -15,7 +15,7 @@
  *      keep their power;
  *   2. the calls that end at this step leave; arrivals are ignored (they do not depend on the
  *      cell's action within a step, up to cell selection);
- *   3. fading by its expectation: each user's serving gain moves to its AR(1) mean
+ *   3. fading by its expectation (`expectedDrift`): each user's serving gain moves to its AR(1) mean
  *      `ḡ + ρ·(g − ḡ)` (coverage is counted on that mean path, `countPoor` with its service-rate
  *      rule), and the drop term counts the *expected* number of dropped calls, Σ P(gain′ < floor),
  *      the deviate being normal with s.d. σ·√(1 − ρ²) (so a decrease that leaves users near the
@@ -34,10 +34,10 @@ import {
   changePower,
   countPoor,
   departUsers,
+  expectedDrift,
   type HandoffResult,
   handoff,
   powerShare,
-  UserTable,
 } from '../model/cell.js';
 import type { World } from '../model/world.js';
 import { Rng } from '../rng.js';
@@ -47,13 +47,14 @@ import { ACTION_CODES } from './types.js';
 /** A planner that reads the world: the plan for the given targets, in their order. */
 export type WorldPlanner = (targets: readonly string[]) => PlannedAction[];
 
-/** An independent copy of a cell's state (its users table copied row for row). */
+/** An independent copy of a cell's state. */
 export function cloneCell(cell: CellState): CellState {
-  const t = cell.users;
-  const users = new UserTable(t.neighbours, t.positioned, 1);
-  users.rows = t.rows.slice();
-  users.length = t.length;
-  return { config: cell.config, power: cell.power, users, poorUsers: cell.poorUsers };
+  return {
+    config: cell.config,
+    power: cell.power,
+    users: cell.users.copy(),
+    poorUsers: cell.poorUsers,
+  };
 }
 
 /** `cells` with copies at `indices`, the other entries the originals (only ever read). */
@@ -78,42 +79,6 @@ export interface Lookahead {
   readonly reward: number;
 }
 
-/** Standard normal CDF (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const poly =
-    t *
-    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-z * z);
-  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
-}
-
-/** Row offsets of a user's serving gain and its mean (as in `model/cell.ts`'s `UserTable`). */
-const GAIN = 0;
-const BASE = 1;
-
-/**
- * One step of fading by its expectation on `cell` (a copy): gains move to their AR(1) mean; users
- * whose mean is below the floor leave. Returns the expected number of dropped calls.
- */
-function expectedFading(cell: CellState, world: World): number {
-  const { radio, shadowingRho: rho } = world.config;
-  const sd = radio.shadowing.sdDb * Math.sqrt(1 - rho * rho);
-  const floor = radio.signalFloorDbm - cell.power;
-  const t = cell.users;
-  let expected = 0;
-  for (let i = t.length - 1; i >= 0; i--) {
-    const r = i * t.stride;
-    const base = t.rows[r + BASE]!;
-    const mean = base + rho * (t.rows[r + GAIN]! - base);
-    t.rows[r + GAIN] = mean;
-    expected += sd > 0 ? normalCdf((floor - mean) / sd) : mean < floor ? 1 : 0;
-    if (mean < floor) t.removeAt(i);
-  }
-  return expected;
-}
-
 /** The one-step outcome of `action` at cell `i`, on copies (the world is not written). */
 export function lookahead(world: World, i: number, action: Action): Lookahead {
   const { radio, agent } = world.config;
@@ -129,7 +94,7 @@ export function lookahead(world: World, i: number, action: Action): Lookahead {
     if (result === 'targetFull' || result === 'targetNoSignal') drops++;
   }
   departUsers(cell, world.step);
-  drops += expectedFading(cell, world);
+  drops += expectedDrift(cell, radio, world.config.shadowingRho);
   const users = cell.users.length;
   const poorUsers = countPoor(cell, radio, view);
   const served = users > 0 ? 1 - poorUsers / users : 1;

@@ -15,6 +15,7 @@
  *     sinr = signal − 10·log10(N + Σ_k 10^((P_k + g_k)/10))   (powers in dBm, N in mW)
  *   so one cell raising its power degrades its neighbours' users.
  */
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import type { Rng } from '../rng.js';
 import type { CellConfig } from '../scenario/resolve.js';
 import { type Arrival, type ArrivalWindow, RECORD_HEAD } from './arrivals.js';
@@ -144,6 +145,14 @@ export class UserTable {
       this.rows[r + this.pos] = user.x ?? Number.NaN;
       this.rows[r + this.pos + 1] = user.y ?? Number.NaN;
     }
+  }
+
+  /** An independent copy (rows copied). */
+  copy(): UserTable {
+    const t = new UserTable(this.neighbours, this.positioned, 1);
+    t.rows = this.rows.slice();
+    t.length = this.length;
+    return t;
   }
 
   /** Every user as an object, in table order. */
@@ -551,6 +560,27 @@ export function driftUsers(cell: CellState, radio: Radio, rho: number, rng: Rng)
     }
   }
   return dropped;
+}
+
+/**
+ * One step of shadowing by its expectation (a lookahead on a copy, `llm/oracle.ts`): every serving
+ * gain moves to its AR(1) mean ḡ + ρ·(g − ḡ), users whose mean is below the floor leave; returns
+ * the expected number of dropped calls, Σ P(g′ < floor) with the deviate of `driftUsers`.
+ */
+export function expectedDrift(cell: CellState, radio: Radio, rho: number): number {
+  const sd = radio.shadowing.sdDb * Math.sqrt(1 - rho * rho);
+  const floor = radio.signalFloorDbm - cell.power;
+  const t = cell.users;
+  let expected = 0;
+  for (let i = t.length - 1; i >= 0; i--) {
+    const r = i * t.stride;
+    const base = t.rows[r + BASE]!;
+    const mean = base + rho * (t.rows[r + GAIN]! - base);
+    t.rows[r + GAIN] = mean;
+    expected += sd > 0 ? normalCdf(floor, mean, sd) : mean < floor ? 1 : 0;
+    if (mean < floor) t.removeAt(i);
+  }
+  return expected;
 }
 
 /** What a handoff request did. */
